@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# swiotlb lending: harness entry points.  See README.md.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help run test test-debug kernel baseline prepare export series apply check clean
+
+help:
+	@sed -n 's/^## //p' README.md
+
+## make run         build, boot, show the feature (demo)
+run:
+	@$(S)/run.sh
+
+## make test        build, then every test layer; last line "N passed, N failed"
+test:
+	@$(S)/test.sh --suite test
+
+## make test-debug  the same tests on the debug kernel (KASAN, lockdep, DEBUG_VM)
+test-debug:
+	@$(S)/test.sh --suite test --variant debug
+
+## make kernel      build the kernel only; last line "kernel: <image>"
+kernel:
+	@$(S)/deps.sh && $(S)/build-kernel.sh default
+
+## make baseline    build the unpatched base with the same configuration
+baseline:
+	@$(S)/deps.sh && $(S)/build-kernel.sh baseline
+
+## make prepare     (re)create build/linux: base + overlay + patches
+prepare:
+	@$(S)/deps.sh && $(S)/prepare.sh
+
+## make export      write build/linux's commits back to patches/ and the overlay
+export:
+	@$(S)/export.sh
+
+## make series      out/series/: cover letter + numbered patches
+series:
+	@$(S)/deps.sh && $(S)/series.sh
+
+## make apply KDIR=<tree>  apply the series to another 6.12 tree
+apply:
+	@$(S)/deps.sh && $(S)/apply.sh "$(KDIR)"
+
+## make check       checkpatch --strict, sparse and W=1 on the series
+check:
+	@$(S)/deps.sh && $(S)/check.sh
+
+## make clean       remove build/ and out/
+clean:
+	rm -rf build out

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build one kernel variant (configs/variants) out of tree in
+# build/obj/<variant>.  Incremental: the configuration is regenerated only
+# when a fragment changed, and kbuild rebuilds only what changed.
+# Usage: build-kernel.sh <variant>      Last line: "kernel: <image>".
+
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:-default}
+line=$(awk -v v="$variant" '$1 == v' "$TOP/configs/variants")
+[ -n "$line" ] || die "unknown kernel variant '$variant' (see configs/variants)"
+read -r _ tree frags <<<"$line"
+
+case $tree in
+series)
+	"$TOP/scripts/prepare.sh"
+	ksrc=$SRC
+	;;
+base)
+	"$TOP/scripts/prepare.sh"
+	ksrc=$BUILD/base-src
+	if [ ! -d "$ksrc" ]; then
+		step "baseline: checking out the pristine base in build/base-src"
+		git -C "$SRC" worktree prune
+		git -C "$SRC" worktree add -q --detach "$ksrc" base
+	fi
+	;;
+*) die "configs/variants: unknown tree '$tree'" ;;
+esac
+
+obj=$BUILD/obj/$variant
+mkdir -p "$obj"
+KMAKE=(make -C "$ksrc" O="$obj" ARCH="$ARCH" -j"$(nproc)")
+command -v ccache >/dev/null && KMAKE+=(CC="ccache gcc")
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+frag_paths=()
+for f in $frags; do frag_paths+=("$TOP/configs/$f"); done
+
+# Verify that every option a fragment asks for made it into .config:
+# Kconfig silently drops options whose dependencies are not met.
+verify_config() {
+	local f opt want got bad=0
+	for f in "${frag_paths[@]}"; do
+		while read -r opt want; do
+			got=$(grep -E "^$opt=|^# $opt is not set" "$obj/.config" | head -n1 || true)
+			case $got in
+			"$opt=$want") ;;
+			"# $opt is not set") [ "$want" = n ] || { warn "$opt: wanted $want, not set"; bad=1; } ;;
+			"") [ "$want" = n ] || { warn "$opt: wanted $want, missing"; bad=1; } ;;
+			*) warn "$opt: wanted $want, got ${got#*=}"; bad=1 ;;
+			esac
+		done < <(sed -nE 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)/\1 \2/p;
+				s/^# (CONFIG_[A-Za-z0-9_]+) is not set/\1 n/p' "$f")
+	done
+	[ $bad = 0 ] || die "kernel config for '$variant' does not match configs/ (see above)"
+}
+
+cfg_stamp=$( (echo "$ARCH $frags"; cat "${frag_paths[@]}"; git -C "$ksrc" rev-parse HEAD:scripts/kconfig) | sha256sum | cut -d' ' -f1)
+if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.config-stamp" 2>/dev/null)" != "$cfg_stamp" ]; then
+	step "kernel[$variant]: configuring (tinyconfig + $frags)"
+	run_logged "$LOGS/config-$variant.log" "${KMAKE[@]}" tinyconfig
+	run_logged "$LOGS/config-$variant.log" env -C "$obj" \
+		"$ksrc/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frag_paths[@]}"
+	run_logged "$LOGS/config-$variant.log" "${KMAKE[@]}" olddefconfig
+	verify_config
+	echo "$cfg_stamp" >"$obj/.config-stamp"
+fi
+
+step "kernel[$variant]: building bzImage (log: build/logs/kernel-$variant.log)"
+t0=$(date +%s)
+"${KMAKE[@]}" bzImage >"$LOGS/kernel-$variant.log" 2>&1 &
+pid=$!
+n=0
+while kill -0 $pid 2>/dev/null; do
+	sleep 5
+	n=$((n + 1))
+	if [ $((n % 12)) = 0 ] && kill -0 $pid 2>/dev/null; then
+		info "kernel[$variant]: still building, $(grep -c '^  CC' "$LOGS/kernel-$variant.log" || true) objects compiled"
+	fi
+done
+if ! wait $pid; then
+	grep -E 'error|Error' "$LOGS/kernel-$variant.log" | head -n 20 >&2
+	die "kernel[$variant] build failed (log: build/logs/kernel-$variant.log)"
+fi
+info "kernel[$variant]: built in $(($(date +%s) - t0)) s, $(grep -c '^  CC' "$LOGS/kernel-$variant.log" || true) objects compiled"
+
+if [ ! -f "$obj/usr/include/linux/dma-mapping.h" ] ||
+   [ "$obj/arch/$ARCH/boot/bzImage" -nt "$obj/usr/.headers-stamp" ]; then
+	run_logged "$LOGS/headers-$variant.log" "${KMAKE[@]}" headers_install
+	touch "$obj/usr/.headers-stamp"
+fi
+echo "kernel: $obj/arch/$ARCH/boot/bzImage"

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers for the harness scripts: paths, pinned base, step logging.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+LOGS=$BUILD/logs
+SRC=$BUILD/linux
+ARCH=${ARCH:-x86_64}
+
+# The pinned base: Debian's linux-source-6.12 at this exact version.
+BASE_PKG=linux-source-6.12
+BASE_PIN=6.12.117-1~deb12u1
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# Identity for commits the harness makes in build/linux (the pristine base
+# and overlay-only commits); patches keep the author they carry.
+export GIT_COMMITTER_NAME="swiotlb-lend harness"
+export GIT_COMMITTER_EMAIL="harness@swiotlb-lend.invalid"
+
+mkdir -p "$LOGS"
+
+_t0=${HARNESS_T0:-$(date +%s)}
+export HARNESS_T0=$_t0
+
+elapsed() {
+	local s=$(($(date +%s) - HARNESS_T0))
+	printf '%d:%02d' $((s / 60)) $((s % 60))
+}
+
+step() { printf '[%s] == %s\n' "$(elapsed)" "$*"; }
+info() { printf '[%s]    %s\n' "$(elapsed)" "$*"; }
+warn() { printf '[%s] WARNING: %s\n' "$(elapsed)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
+
+# Version of the base actually installed (may differ from the pin when the
+# pinned version has left the archive; deps.sh warns in that case).
+base_version() {
+	dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || echo unknown
+}
+
+# Run a long command with its output in a log file; show the tail on error.
+run_logged() {
+	local log=$1; shift
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		die "command failed (full log: ${log#"$TOP"/}): $*"
+	fi
+}
+
+# Top-level directories of the repository that are kernel-tree overlay:
+# every directory that also exists at the top of the base tree, except the
+# harness's own scripts/.
+overlay_dirs() {
+	local d
+	for d in "$TOP"/*/; do
+		d=$(basename "$d")
+		[ "$d" = scripts ] && continue
+		[ "$d" = build ] || [ "$d" = out ] && continue
+		git -C "$SRC" cat-file -e "base:$d" 2>/dev/null && echo "$d"
+	done
+	return 0
+}
+
+sha_of_inputs() {
+	# Hash of everything that shapes build/linux: base version, overlay
+	# files, patches.
+	(
+		cd "$TOP"
+		base_version
+		find $(overlay_dirs) patches -type f 2>/dev/null | LC_ALL=C sort |
+			xargs -r sha256sum
+	) | sha256sum | cut -d' ' -f1
+}

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one scenario in QEMU and classify how the boot ended.
+#
+# Usage: qemu-run.sh [options] <scenario>
+#   --kernel IMG --initrd CPIO   (default: build/obj/$VARIANT, build/initramfs)
+#   --variant NAME               kernel variant (default: from the .conf)
+#   --accel tcg|kvm              (default: build/accel, probed by accel.sh)
+#   --icount                     -icount shift=0,sleep=off
+#   --append "ARGS"              extra kernel command line
+#   --tag NAME                   log directory name (default: scenario)
+# The scenario's host settings are in scripts/scenarios/<scenario>.conf
+# (MEM, SMP, APPEND, DEVICES, TIMEOUT); the guest script is <scenario>.sh.
+#
+# Writes build/logs/<tag>/{qemu.cmd,console.log,results.tap,outcome}.
+# outcome is one of: ok, fail, panic, reboot, hang, splat, qemu-error.
+# Exit status: 0 when the outcome is ok, 1 otherwise.
+
+. "$(dirname "$0")/lib.sh"
+
+kernel= initrd= accel= icount=0 extra= tag= variant=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--variant) variant=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--append) extra=$2; shift 2 ;;
+	--tag) tag=$2; shift 2 ;;
+	-*) die "qemu-run: unknown option $1" ;;
+	*) break ;;
+	esac
+done
+scenario=${1:?usage: qemu-run.sh [options] <scenario>}
+conf=$TOP/scripts/scenarios/$scenario.conf
+[ -f "$conf" ] || die "no scenario $scenario ($conf)"
+
+MEM=2G SMP=2 APPEND= DEVICES= TIMEOUT=300 VARIANT=default PROFILE=test
+# shellcheck source=/dev/null
+. "$conf"
+variant=${variant:-$VARIANT}
+kernel=${kernel:-$BUILD/obj/$variant/arch/$ARCH/boot/bzImage}
+initrd=${initrd:-$BUILD/initramfs/$variant-$PROFILE/initramfs.cpio}
+accel=${accel:-$(cat "$BUILD/accel" 2>/dev/null || echo tcg)}
+tag=${tag:-$scenario}
+[ -f "$kernel" ] || die "no kernel image $kernel"
+[ -f "$initrd" ] || die "no initramfs $initrd"
+
+dir=$LOGS/$tag
+rm -rf "$dir"
+mkdir -p "$dir"
+
+cmd=(qemu-system-x86_64 -accel "$accel" -M pc -m "$MEM" -smp "$SMP"
+     -nodefaults -display none -monitor none -no-reboot
+     -kernel "$kernel" -initrd "$initrd"
+     -chardev "file,id=con,path=$dir/console.log" -serial chardev:con
+     -chardev "file,id=res,path=$dir/results.tap" -serial chardev:res
+     -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+[ "$icount" = 1 ] && cmd+=(-icount shift=0,sleep=off)
+
+disk=0
+for d in $DEVICES; do
+	case $d in
+	edu) cmd+=(-device edu) ;;
+	vblk:*)
+		img=$dir/disk$disk.img
+		truncate -s "${d#vblk:}" "$img"
+		cmd+=(-drive "file=$img,if=none,id=d$disk,format=raw,cache=unsafe"
+		      -device "virtio-blk-pci,drive=d$disk,iommu_platform=on,disable-legacy=on")
+		disk=$((disk + 1))
+		;;
+	*) die "$scenario.conf: unknown device '$d'" ;;
+	esac
+done
+
+append="console=ttyS0 panic=-1 panic_on_oops=1 hscenario=$scenario $APPEND $extra"
+cmd+=(-append "$(echo $append)")
+
+printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
+echo >>"$dir/qemu.cmd"
+info "qemu: $(cat "$dir/qemu.cmd")"
+
+rc=0
+timeout -k 10 "$TIMEOUT" "${cmd[@]}" >"$dir/qemu.out" 2>&1 || rc=$?
+
+# Kernel reports that are failures wherever they appear.
+SPLAT='\] (Kernel panic|Oops|BUG:|WARNING:|general protection fault|KASAN:|UBSAN:|kernel BUG|INFO: task .* blocked|possible circular locking|Unable to handle kernel)'
+
+case $rc in
+1) outcome=ok ;;                       # guest wrote 0 to isa-debug-exit
+124|137) outcome=hang ;;               # timeout(1) fired
+0)                                     # reset: panic=-1 or init died
+	if grep -q 'Kernel panic' "$dir/console.log"; then outcome=panic
+	else outcome=reboot; fi ;;
+*)
+	if [ $((rc % 2)) = 1 ] && [ "$rc" -lt 256 ]; then
+		outcome=fail                   # guest exit status (rc - 1) / 2
+	else
+		outcome=qemu-error
+	fi ;;
+esac
+if [ "$outcome" = ok ] && grep -qE "$SPLAT" "$dir/console.log"; then
+	outcome=splat
+fi
+if [ "$outcome" = ok ] && ! grep -q '^# harness: done rc=0' "$dir/results.tap"; then
+	outcome=fail                           # no completion marker
+fi
+echo "$outcome" >"$dir/outcome"
+case $outcome in
+ok) info "qemu: $scenario: guest completed (status 0)" ;;
+fail) info "qemu: $scenario: guest reported failure (qemu status $rc)" ;;
+hang) info "qemu: $scenario: no exit within ${TIMEOUT}s, killed" ;;
+panic) info "qemu: $scenario: kernel panic" ;;
+reboot) info "qemu: $scenario: guest rebooted without reporting a status" ;;
+splat) info "qemu: $scenario: kernel warning/oops in the console log:"
+	grep -E "$SPLAT" "$dir/console.log" | head -n 5 ;;
+qemu-error) info "qemu: $scenario: QEMU failed (status $rc):"; tail -n 5 "$dir/qemu.out" ;;
+esac
+[ "$outcome" = ok ]

@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# 'make run': build the kernel and initramfs, boot the demo scenario and
+# print its summary.
+
+. "$(dirname "$0")/lib.sh"
+
+step "run: base $BASE_PKG $(base_version)"
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/build-kernel.sh" default
+"$TOP/scripts/build-initramfs.sh" default test
+"$TOP/scripts/accel.sh" default
+rc=0
+"$TOP/scripts/qemu-run.sh" demo || rc=$?
+echo
+echo "== swiotlb lending demo (kernel: $BASE_PKG $(base_version) + $(git -C "$SRC" rev-list --count base..HEAD) patch(es)) =="
+tr -d '\r' <"$LOGS/demo/results.tap" | sed -n 's/^# demo: /  /p'
+echo "(console log: build/logs/demo/console.log)"
+exit $rc

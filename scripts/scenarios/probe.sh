@@ -1,0 +1,2 @@
+# Accelerator probe: reaching this line is the whole test.
+:

@@ -1,0 +1,2 @@
+# Runner self-test: report one failing test.
+run_test deliberately-failing false

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build what is needed and run every test scenario of a suite, one QEMU
+# boot each.  Prints one line per test and, as its last line,
+# "N passed, N failed[, N skipped]".  Exits non-zero on any failure.
+#
+# Usage: test.sh [--suite test|debug|soak] [--variant V] [scenario...]
+# A scenario's SUITE (in its .conf, default "test") selects it.
+
+. "$(dirname "$0")/lib.sh"
+
+suite=test variant=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--suite) suite=$2; shift 2 ;;
+	--variant) variant=$2; shift 2 ;;
+	-*) die "test.sh: unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ -n "$variant" ] || { [ "$suite" = debug ] && variant=debug || variant=default; }
+
+passed=0 failed=0 skipped=0
+summary=$LOGS/test-summary-$suite.txt
+: >"$summary"
+line() { echo "$*" | tee -a "$summary"; }
+pass() { passed=$((passed + 1)); line "PASS  $*"; }
+fail() { failed=$((failed + 1)); line "FAIL  $*"; }
+skip() { skipped=$((skipped + 1)); line "SKIP  $*"; }
+finish() {
+	local s="$passed passed, $failed failed"
+	[ $skipped = 0 ] || s="$s, $skipped skipped"
+	echo "$s" | tee -a "$summary"
+}
+# A set-up step that fails (package, build) is one failed test.
+setup_failed() {
+	trap - EXIT
+	fail "setup: ${1:-a build step failed, see above}"
+	finish
+	exit 1
+}
+trap 'setup_failed' EXIT
+
+step "test[$suite]: base $BASE_PKG $(base_version), kernel variant $variant"
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/build-kernel.sh" "$variant" | tail -n +1
+"$TOP/scripts/build-initramfs.sh" "$variant" test
+"$TOP/scripts/accel.sh" "$variant"
+trap - EXIT
+
+if [ $# -gt 0 ]; then
+	scenarios="$*"
+else
+	# Runner self-tests first: if the runner cannot tell a failure from a
+	# pass, nothing after it means anything.
+	scenarios=$(cd "$TOP/scripts/scenarios" && for c in *.conf; do
+		s=${c%.conf}
+		SUITE=test
+		. "./$c"
+		[ "$SUITE" = "$suite" ] || continue
+		case $s in runner-*) echo "0 $s" ;; *) echo "1 $s" ;; esac
+	done | sort | cut -d' ' -f2)
+fi
+
+for s in $scenarios; do
+	EXPECT=ok TESTS=
+	. "$TOP/scripts/scenarios/$s.conf"
+	step "test[$suite]: scenario $s"
+	"$TOP/scripts/qemu-run.sh" --variant "$variant" "$s" || true
+	dir=$LOGS/$s
+	outcome=$(cat "$dir/outcome" 2>/dev/null || echo missing)
+	if [ "$EXPECT" != ok ]; then
+		# Runner self-test: the runner must report exactly this failure.
+		if [ "$outcome" = "$EXPECT" ] &&
+		   { [ "$EXPECT" != fail ] || grep -q '^not ok' "$dir/results.tap"; }; then
+			pass "$s/reported-as-$EXPECT"
+		else
+			fail "$s/reported-as-$EXPECT: the runner reported '$outcome'"
+		fi
+		continue
+	fi
+	tr -d '\r' <"$dir/results.tap" | grep -E '^(not )?ok ' >"$dir/results.lines" || true
+	while read -r r; do
+		case $r in
+		'not ok '*) n=${r#not ok }; fail "$s/${n%% #*}: ${n#* # }" ;;
+		*'# SKIP'*) n=${r#ok }; skip "$s/${n%% #*}: ${n#*# SKIP }" ;;
+		'ok '*) pass "$s/${r#ok }" ;;
+		esac
+	done <"$dir/results.lines"
+	for t in $TESTS; do
+		grep -qE "^(not )?ok $t( |/|$)" "$dir/results.lines" ||
+			fail "$s/$t: missing result"
+	done
+	if [ "$outcome" = ok ]; then
+		pass "$s/boot"
+	else
+		fail "$s/boot: $outcome (console: build/logs/$s/console.log)"
+	fi
+done
+finish
+[ $failed = 0 ]
