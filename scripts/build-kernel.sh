@@ -4,6 +4,7 @@
 # build/obj/<variant>.  Incremental: the configuration is regenerated only
 # when a fragment changed, and kbuild rebuilds only what changed.
 # Usage: build-kernel.sh <variant>      Last line: "kernel: <image>".
+# CONFIG_ONLY=1: stop after configuring (used by check.sh).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -65,6 +66,11 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.config-stamp" 2>/dev/null)" != "$c
 	run_logged "$LOGS/config-$variant.log" "${KMAKE[@]}" olddefconfig
 	verify_config
 	echo "$cfg_stamp" >"$obj/.config-stamp"
+fi
+
+if [ "${CONFIG_ONLY:-0}" = 1 ]; then
+	echo "config: $obj/.config"
+	exit 0
 fi
 
 step "kernel[$variant]: building bzImage (log: build/logs/kernel-$variant.log)"

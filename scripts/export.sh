@@ -38,15 +38,13 @@ for c in $(git_src rev-list --reverse base..HEAD); do
 	if [ "$subj" = "overlay: new files not yet assigned to a patch" ]; then
 		continue
 	fi
-	name=$(git_src format-patch -1 --start-number "$i" --dry-run "$c" 2>/dev/null |
-		head -n1 || true)
-	[ -n "$name" ] || name=$(printf '%04d-%s.patch' "$i" \
-		"$(echo "$subj" | tr -c 'A-Za-z0-9\n' '-' | cut -c1-52)")
+	rm -rf "$tmp/fp"
+	name=$(git_src format-patch -1 --start-number "$i" -o "$tmp/fp" "$c")
 	name=$(basename "$name")
 	adds=$(git_src diff --name-only --no-renames --diff-filter=A "$c^" "$c" |
 		grep -xFf "$tmp/new" || true)
 	# Patch without the sections of new files (they live in the overlay).
-	git_src format-patch -1 --stdout --no-stat --no-signature "$c" |
+	git_src format-patch -1 --stdout --no-stat --no-signature --zero-commit "$c" |
 		awk -v list="$tmp/new" '
 		BEGIN { while ((getline f < list) > 0) isnew["a/" f] = 1 }
 		/^diff --git / { skip = ($3 in isnew) }
@@ -77,11 +75,10 @@ while read -r f; do
 	mode=$(git_src ls-tree HEAD -- "$f" | cut -d' ' -f1)
 	if [ "$mode" = 100755 ]; then chmod +x "$TOP/$f"; else chmod -x "$TOP/$f"; fi
 done <"$tmp/new"
-for d in $(overlay_dirs); do
-	(cd "$TOP" && git ls-files -- "$d") | while read -r f; do
-		grep -qxF "$f" "$tmp/new" || { info "export: removing $f"; rm -f "$TOP/$f"; }
-	done
+overlay_files | while read -r f; do
+	grep -qxF "$f" "$tmp/new" || { info "export: removing $f"; rm -f "$TOP/$f"; }
 done
+find $(overlay_dirs) -depth -type d -empty -delete 2>/dev/null || true
 
 # Round trip: the series rebuilt from the repository must give HEAD's tree.
 want=$(git_src rev-parse "HEAD^{tree}")

@@ -64,13 +64,24 @@ overlay_dirs() {
 	return 0
 }
 
+# Files of the overlay: tracked or new (not ignored) in overlay directories.
+overlay_files() {
+	local d
+	(cd "$TOP" && for d in $(overlay_dirs); do
+		git ls-files --cached --others --exclude-standard -- "$d"
+	done) | LC_ALL=C sort -u | while read -r f; do
+		[ -f "$TOP/$f" ] && echo "$f"
+	done
+	return 0
+}
+
 sha_of_inputs() {
 	# Hash of everything that shapes build/linux: base version, overlay
 	# files, patches.
 	(
 		cd "$TOP"
 		base_version
-		find $(overlay_dirs) patches -type f 2>/dev/null | LC_ALL=C sort |
+		{ overlay_files; find patches -type f; } | LC_ALL=C sort |
 			xargs -r sha256sum
 	) | sha256sum | cut -d' ' -f1
 }

@@ -36,6 +36,13 @@ extract_base() {
 			git commit -q -m "Linux $BASE_PKG $ver (pristine base)"
 		git tag base
 		echo "$ver" >.git/harness-base-version
+		# Debian's .gitignore ignores everything at the top level ("/*"),
+		# which would hide new files from git add.  Drop that rule from
+		# the work tree copy only; the base commit stays pristine.
+		if grep -qx '/\*' .gitignore; then
+			sed -i '/^# Debian packaging/,$d' .gitignore
+			git update-index --skip-worktree .gitignore
+		fi
 	)
 	mv "$SRC.tmp" "$SRC"
 }
@@ -51,16 +58,6 @@ read_series() {
 		case "$line" in *'# adds:'*) adds=${line#*# adds:} ;; esac
 		printf '%s\t%s\n' "$name" "$(echo $adds)"
 	done
-}
-
-overlay_files() {
-	local d
-	(cd "$TOP" && for d in $(overlay_dirs); do
-		git ls-files --cached --others --exclude-standard -- "$d"
-	done) | LC_ALL=C sort -u | while read -r f; do
-		[ -f "$TOP/$f" ] && echo "$f"
-	done
-	return 0
 }
 
 # Add overlay files to the temporary index.

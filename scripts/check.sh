@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Kernel hygiene of the series: checkpatch --strict on every patch, and
+# sparse (C=2) + W=1 on every C file the series touches, compared with
+# the same file in the base so that only new warnings count.
+
+. "$(dirname "$0")/lib.sh"
+
+"$TOP/scripts/series.sh" >/dev/null
+patches=$(ls "$TOP"/out/series/*.patch 2>/dev/null | grep -v 0000-cover-letter || true)
+if [ -z "$patches" ]; then
+	echo "check: the series is empty, nothing to check"
+	exit 0
+fi
+bad=0
+
+step "check: checkpatch --strict"
+for p in $patches; do
+	out=$("$SRC/scripts/checkpatch.pl" --strict --root="$SRC" "$p" 2>&1 || true)
+	total=$(echo "$out" | sed -n 's/^total: //p')
+	case $total in
+	"0 errors, 0 warnings, 0 checks"*) info "ok    $(basename "$p")" ;;
+	*) info "FAIL  $(basename "$p"): $total"; echo "$out" | grep -E '^(ERROR|WARNING|CHECK)' -A3 | head -n 40; bad=1 ;;
+	esac
+done
+
+step "check: sparse and W=1 on touched C files"
+"$TOP/scripts/build-kernel.sh" default | tail -n 1
+CONFIG_ONLY=1 "$TOP/scripts/build-kernel.sh" baseline | tail -n 1
+files=$(git -C "$SRC" diff --name-only --diff-filter=AM base..HEAD -- '*.c')
+# warnings of one object in one tree, without line numbers
+object_warnings() {   # variant src file
+	local o=${3%.c}.o
+	make -C "$2" O="$BUILD/obj/$1" -j"$(nproc)" C=2 W=1 "$o" 2>&1 |
+		{ grep -E '(warning|error):' || true; } |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort -u
+}
+for f in $files; do
+	if [ ! -f "$BUILD/obj/default/${f%.c}.o" ]; then
+		info "skip  $f (not built in the default configuration)"
+		continue
+	fi
+	object_warnings default "$SRC" "$f" >"$LOGS/check-new.txt"
+	: >"$LOGS/check-old.txt"
+	if git -C "$SRC" cat-file -e "base:$f" 2>/dev/null; then
+		object_warnings baseline "$BUILD/base-src" "$f" >"$LOGS/check-old.txt"
+	fi
+	new=$(comm -23 "$LOGS/check-new.txt" "$LOGS/check-old.txt")
+	if [ -n "$new" ]; then
+		info "FAIL  $f: new warnings"
+		echo "$new" | sed 's/^/      /'
+		bad=1
+	else
+		info "ok    $f"
+	fi
+done
+# Rebuild the objects normally so the next incremental build is clean.
+"$TOP/scripts/build-kernel.sh" default >/dev/null
+[ $bad = 0 ] && echo "check: clean" || { echo "check: FAILED"; exit 1; }
