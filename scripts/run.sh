@@ -5,8 +5,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-step "run: base $BASE_PKG $(base_version)"
 "$TOP/scripts/deps.sh"
+step "run: base $BASE_PKG $(base_version)"
 "$TOP/scripts/build-kernel.sh" default
 "$TOP/scripts/build-initramfs.sh" default test
 "$TOP/scripts/accel.sh" default

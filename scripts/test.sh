@@ -41,9 +41,9 @@ setup_failed() {
 }
 trap 'setup_failed' EXIT
 
-step "test[$suite]: base $BASE_PKG $(base_version), kernel variant $variant"
 "$TOP/scripts/deps.sh"
-"$TOP/scripts/build-kernel.sh" "$variant" | tail -n +1
+step "test[$suite]: base $BASE_PKG $(base_version), kernel variant $variant"
+"$TOP/scripts/build-kernel.sh" "$variant"
 "$TOP/scripts/build-initramfs.sh" "$variant" test
 "$TOP/scripts/accel.sh" "$variant"
 trap - EXIT
