@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swiotlb lending: the default swiotlb pool is over-allocated at boot and
+ * its reserve part is lent to the page allocator as MIGRATE_SWIOTLB
+ * pageblocks, which only movable allocations may use.
+ *
+ * Layout: every area of the pool is its base share followed by its share
+ * of the reserve in whole, aligned pageblocks.  The slot allocator only
+ * searches the part of each area that swiotlb owns (swiotlb.c keeps that
+ * window per area), and swiotlb_pool_owns() tells a bounce buffer from a
+ * lent page with one bit per block.
+ *
+ * See Documentation/core-api/swiotlb-lend.rst.
+ */
+
+#define pr_fmt(fmt) "swiotlb_lend: " fmt
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/cc_platform.h>
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/pageblock-flags.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/swiotlb.h>
+#include <linux/swiotlb_lend.h>
+
+#include "swiotlb_lend.h"
+
+/**
+ * struct swiotlb_lender - lending state of the default swiotlb pool
+ * @pool:	The default pool, once it lends its reserve.
+ * @layout:	Its layout.
+ * @nblocks:	Lendable blocks (the reserve).
+ * @lent:	Blocks the page allocator owns now.
+ */
+struct swiotlb_lender {
+	struct io_tlb_pool *pool;
+	struct swiotlb_lend_layout layout;
+	unsigned long nblocks;
+	atomic_long_t lent;
+};
+
+static struct swiotlb_lender lender;
+
+static enum swiotlb_lend_param lend_param = SWIOTLB_LEND_PARAM_DEFAULT;
+static u64 lend_reserve;
+static char lend_param_str[32] __initdata;
+
+/**
+ * swiotlb_lend_parse() - parse the value of swiotlb_lend=
+ * @str:	"off", or a size with an optional K, M, G (...) suffix.
+ * @param:	What the value asks for, set on success.
+ * @bytes:	The size in bytes, set when @param is %SWIOTLB_LEND_PARAM_SIZE.
+ *
+ * Only the syntax is checked here; alignment and bounds depend on the
+ * machine and are applied by swiotlb_lend_compute_layout().
+ *
+ * Context: Any context.
+ * Return: 0 on success, -EINVAL if @str is empty, malformed or zero.
+ */
+int swiotlb_lend_parse(const char *str, enum swiotlb_lend_param *param,
+		       u64 *bytes)
+{
+	char *end;
+	u64 size;
+
+	if (!str || !*str)
+		return -EINVAL;
+	if (!strcmp(str, "off")) {
+		*param = SWIOTLB_LEND_PARAM_OFF;
+		return 0;
+	}
+	if (!isdigit(*str))
+		return -EINVAL;
+	size = memparse(str, &end);
+	if (*end || !size)
+		return -EINVAL;
+	*param = SWIOTLB_LEND_PARAM_SIZE;
+	*bytes = size;
+	return 0;
+}
+
+static int __init setup_swiotlb_lend(char *str)
+{
+	strscpy(lend_param_str, str ?: "", sizeof(lend_param_str));
+	if (swiotlb_lend_parse(str, &lend_param, &lend_reserve)) {
+		pr_err("invalid swiotlb_lend=%s (want a size such as 64M, or off): not lending\n",
+		       lend_param_str);
+		lend_param = SWIOTLB_LEND_PARAM_OFF;
+	}
+	return 0;
+}
+early_param("swiotlb_lend", setup_swiotlb_lend);
+
+/**
+ * swiotlb_lend_compute_layout() - shape a default pool that lends a reserve
+ * @base_nslabs:	Slots of the pool that swiotlb= (or the architecture)
+ *			asks for; never lent.
+ * @nareas:		Areas the pool would have without lending (a power of 2).
+ * @param:		%SWIOTLB_LEND_PARAM_DEFAULT (reserve = base) or
+ *			%SWIOTLB_LEND_PARAM_SIZE.
+ * @reserve:		Reserve in bytes for %SWIOTLB_LEND_PARAM_SIZE.
+ * @ram_bytes:		Memory of the machine; the reserve is at most a quarter.
+ * @block_shift:	log2 of the pageblock size in bytes.
+ * @layout:		Filled in on success.
+ *
+ * The reserve is rounded up to whole pageblocks and spread evenly over the
+ * areas (fewer areas if there are fewer blocks than areas, rounding down
+ * to the same number of blocks in each area); each area's base share is
+ * rounded up to whole pageblocks so that the lendable blocks are aligned.
+ * @layout says which of these changed what was asked for.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -EINVAL for %SWIOTLB_LEND_PARAM_OFF or a zero
+ * base, -ENOSPC if not even one pageblock may be lent.
+ */
+int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
+				enum swiotlb_lend_param param, u64 reserve,
+				u64 ram_bytes, unsigned int block_shift,
+				struct swiotlb_lend_layout *layout)
+{
+	unsigned long block_nslabs = 1UL << (block_shift - IO_TLB_SHIFT);
+	u64 block_bytes = 1ULL << block_shift;
+	unsigned long blocks, max_blocks, area_blocks, area_base;
+
+	memset(layout, 0, sizeof(*layout));
+	if (param == SWIOTLB_LEND_PARAM_OFF || !base_nslabs)
+		return -EINVAL;
+	if (param == SWIOTLB_LEND_PARAM_DEFAULT)
+		reserve = (u64)base_nslabs << IO_TLB_SHIFT;
+
+	blocks = DIV_ROUND_UP_ULL(reserve, block_bytes);
+	layout->reserve_rounded = reserve & (block_bytes - 1);
+	max_blocks = (ram_bytes / 4) >> block_shift;
+	if (blocks > max_blocks) {
+		blocks = max_blocks;
+		layout->reserve_clamped = true;
+	}
+	if (!blocks)
+		return -ENOSPC;
+
+	if (!nareas)
+		nareas = 1;
+	if (nareas > blocks)
+		nareas = rounddown_pow_of_two(blocks);
+	area_blocks = blocks / nareas;
+	if (area_blocks * nareas != blocks)
+		layout->reserve_rounded = true;
+
+	area_base = round_up(DIV_ROUND_UP(base_nslabs, nareas), block_nslabs);
+	layout->base_rounded = area_base * nareas != base_nslabs;
+
+	layout->nareas = nareas;
+	layout->block_nslabs = block_nslabs;
+	layout->block_shift = block_shift;
+	layout->area_lend_nslabs = area_blocks * block_nslabs;
+	layout->area_nslabs = area_base + layout->area_lend_nslabs;
+	layout->base_nslabs = area_base * nareas;
+	layout->nslabs = layout->area_nslabs * nareas;
+	return 0;
+}
+
+#define MIB(nslabs)	((unsigned long)(((u64)(nslabs) << IO_TLB_SHIFT) >> 20))
+
+/**
+ * swiotlb_lend_plan() - decide whether and how the default pool lends
+ * @base_nslabs:	Size of the pool without lending, in slots.
+ * @nareas:		Areas of the pool without lending.
+ * @remap:		The architecture remaps the pool (e.g. Xen).
+ * @layout:		Filled in when the pool lends.
+ *
+ * Bad or oversized swiotlb_lend= values are reported here, once, with the
+ * setting used instead.
+ *
+ * Context: Early boot (swiotlb_init_remap()).
+ * Return: %true if the pool should be allocated as @layout describes.
+ */
+bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
+			      bool remap, struct swiotlb_lend_layout *layout)
+{
+	unsigned int block_shift = pageblock_order + PAGE_SHIFT;
+	int ret;
+
+	if (lend_param == SWIOTLB_LEND_PARAM_OFF) {
+		pr_info("off: fixed pool\n");
+		return false;
+	}
+	if (remap) {
+		pr_info("not lending: the architecture remaps the pool\n");
+		return false;
+	}
+	/*
+	 * The pool is shared (decrypted) memory when memory encryption is
+	 * active: lent pages would expose private data to the host.
+	 */
+	if (cc_platform_has(CC_ATTR_MEM_ENCRYPT)) {
+		pr_info("not lending: memory encryption is active and the pool is shared with the host\n");
+		return false;
+	}
+
+	ret = swiotlb_lend_compute_layout(base_nslabs, nareas, lend_param,
+					  lend_reserve, memblock_phys_mem_size(),
+					  block_shift, layout);
+	if (ret) {
+		pr_err("not lending: a pageblock (%lu KiB) is more than a quarter of memory\n",
+		       1UL << (block_shift - 10));
+		return false;
+	}
+	if (layout->reserve_clamped)
+		pr_err("swiotlb_lend=%s is more than a quarter of memory: reserve clamped to %lu MiB\n",
+		       lend_param_str, MIB(layout->nslabs - layout->base_nslabs));
+	else if (layout->reserve_rounded && lend_param == SWIOTLB_LEND_PARAM_SIZE)
+		pr_err("swiotlb_lend=%s is not a whole number of %lu KiB pageblocks per area: reserve rounded to %lu MiB\n",
+		       lend_param_str, 1UL << (block_shift - 10),
+		       MIB(layout->nslabs - layout->base_nslabs));
+	if (layout->base_rounded)
+		pr_info("base pool rounded up from %lu to %lu slots (whole pageblocks in each of %u areas)\n",
+			base_nslabs, layout->base_nslabs, layout->nareas);
+	return true;
+}
+
+/**
+ * swiotlb_lend_set_owner() - record who owns a block of a lending pool
+ * @pool:	Memory pool.
+ * @block:	Block index in the pool.
+ * @lent:	%true: the page allocator owns it; %false: swiotlb does.
+ *
+ * Context: Any context.  The caller serializes changes to one block.
+ */
+void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
+			    bool lent)
+{
+	if (lent)
+		set_bit(block, pool->lent_blocks);
+	else
+		clear_bit(block, pool->lent_blocks);
+	/*
+	 * Publish the owner before the block's memory changes hands (pages
+	 * freed to the buddy allocator, or slots made free under the area
+	 * lock).  Pairs with smp_rmb() in swiotlb_pool_owns().
+	 */
+	smp_mb__after_atomic();
+}
+
+/**
+ * swiotlb_lend_disable() - stop lending, with a reason in the log
+ * @why:	What went wrong.
+ *
+ * Context: Early boot.
+ */
+void __init swiotlb_lend_disable(const char *why)
+{
+	pr_err("not lending: %s; the pool is a fixed pool\n", why);
+	lend_param = SWIOTLB_LEND_PARAM_OFF;
+}
+
+/**
+ * swiotlb_lend_init_pool() - take the reserve of a new pool out of service
+ * @pool:	The default pool, just initialized with @layout's size.
+ * @layout:	Its layout from swiotlb_lend_plan().
+ *
+ * The reserve slots are never handed out from here on; the pages behind
+ * them go to the page allocator once it is up (swiotlb_lend_activate()).
+ * If the bitmap cannot be allocated the pool stays whole and owned.
+ *
+ * Context: Early boot, before any DMA mapping.
+ */
+void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
+				   const struct swiotlb_lend_layout *layout)
+{
+	unsigned long nblocks = layout->nslabs / layout->block_nslabs;
+	unsigned long area_blocks = layout->area_lend_nslabs / layout->block_nslabs;
+	unsigned long area_first, b;
+	unsigned int a;
+
+	pool->lent_blocks = memblock_alloc(BITS_TO_LONGS(nblocks) * sizeof(long),
+					   SMP_CACHE_BYTES);
+	if (!pool->lent_blocks) {
+		swiotlb_lend_disable("no memory for the ownership bitmap");
+		return;
+	}
+	pool->lend_shift = layout->block_shift;
+
+	for (a = 0; a < layout->nareas; a++) {
+		if (WARN_ON(swiotlb_area_take_slots(pool, a,
+						    layout->area_lend_nslabs)))
+			continue;
+		area_first = (a * layout->area_nslabs +
+			      swiotlb_area_limit(pool, a)) / layout->block_nslabs;
+		for (b = area_first; b < area_first + area_blocks; b++)
+			swiotlb_lend_set_owner(pool, b, true);
+	}
+	lender.pool = pool;
+	lender.layout = *layout;
+	lender.nblocks = bitmap_weight(pool->lent_blocks, nblocks);
+}
+
+static int __init swiotlb_lend_activate(void)
+{
+	struct io_tlb_pool *pool = lender.pool;
+	const struct swiotlb_lend_layout *l = &lender.layout;
+	unsigned long nblocks, b, pfn, block_pages;
+
+	if (!pool)
+		return 0;
+
+	nblocks = l->nslabs / l->block_nslabs;
+	block_pages = 1UL << (l->block_shift - PAGE_SHIFT);
+	for_each_set_bit(b, pool->lent_blocks, nblocks) {
+		pfn = PHYS_PFN(pool->start) + b * block_pages;
+		if (page_zone(pfn_to_page(pfn)) !=
+		    page_zone(pfn_to_page(pfn + block_pages - 1))) {
+			/* The block stays out of service: never lent, never used. */
+			pr_warn("block at pfn %#lx spans two zones: not lent\n", pfn);
+			continue;
+		}
+		init_swiotlb_reserved_pageblock(pfn_to_page(pfn));
+		atomic_long_inc(&lender.lent);
+	}
+	pr_info("pool %lu MiB = base %lu MiB + lendable reserve %lu MiB (%lu blocks of %lu KiB, %u areas); lent %lu MiB\n",
+		MIB(l->nslabs), MIB(l->base_nslabs),
+		MIB(l->nslabs - l->base_nslabs), lender.nblocks,
+		1UL << (l->block_shift - 10), l->nareas,
+		MIB(atomic_long_read(&lender.lent) * l->block_nslabs));
+	return 0;
+}
+core_initcall(swiotlb_lend_activate);
+
+static unsigned long lent_nslabs(void)
+{
+	return atomic_long_read(&lender.lent) * lender.layout.block_nslabs;
+}
+
+/**
+ * swiotlb_lend_report_meminfo() - SwiotlbLendTotal and SwiotlbLent lines
+ * @m:	/proc/meminfo.
+ *
+ * Context: Process context.
+ */
+void swiotlb_lend_report_meminfo(struct seq_file *m)
+{
+	unsigned long total = 0, lent = 0;
+
+	if (lender.pool) {
+		total = (lender.nblocks * lender.layout.block_nslabs) <<
+			(IO_TLB_SHIFT - 10);
+		lent = lent_nslabs() << (IO_TLB_SHIFT - 10);
+	}
+	seq_printf(m, "SwiotlbLendTotal: %8lu kB\n", total);
+	seq_printf(m, "SwiotlbLent:      %8lu kB\n", lent);
+}
+
+#ifdef CONFIG_DEBUG_FS
+
+static int io_tlb_lent_nslabs_get(void *data, u64 *val)
+{
+	*val = lent_nslabs();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fops_io_tlb_lent_nslabs, io_tlb_lent_nslabs_get,
+			 NULL, "%llu\n");
+
+/* One line per lendable block: index, first pfn, owner. */
+static int lend_blocks_show(struct seq_file *m, void *v)
+{
+	struct io_tlb_pool *pool = lender.pool;
+	const struct swiotlb_lend_layout *l = &lender.layout;
+	unsigned long nblocks, block_pages, area_blocks, b;
+
+	if (!pool)
+		return 0;
+	nblocks = l->nslabs / l->block_nslabs;
+	block_pages = 1UL << (l->block_shift - PAGE_SHIFT);
+	area_blocks = l->area_nslabs / l->block_nslabs;
+	for (b = 0; b < nblocks; b++) {
+		/* Lendable blocks are the top of each area. */
+		if (b % area_blocks < (l->area_nslabs - l->area_lend_nslabs) /
+				      l->block_nslabs)
+			continue;
+		seq_printf(m, "%lu %#lx %s\n", b,
+			   PHYS_PFN(pool->start) + b * block_pages,
+			   test_bit(b, pool->lent_blocks) ? "lent" : "owned");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lend_blocks);
+
+/**
+ * swiotlb_lend_create_debugfs() - lending files in the swiotlb debugfs dir
+ * @dir:	/sys/kernel/debug/swiotlb.
+ *
+ * Context: Process context.
+ */
+void swiotlb_lend_create_debugfs(struct dentry *dir)
+{
+	debugfs_create_file("io_tlb_lent_nslabs", 0400, dir, NULL,
+			    &fops_io_tlb_lent_nslabs);
+	debugfs_create_file("lend_blocks", 0400, dir, NULL, &lend_blocks_fops);
+}
+
+#endif /* CONFIG_DEBUG_FS */

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * swiotlb lending: interface between the slot allocator (swiotlb.c) and
+ * the lending policy (swiotlb_lend.c).  Private to kernel/dma.
+ */
+#ifndef _KERNEL_DMA_SWIOTLB_LEND_H
+#define _KERNEL_DMA_SWIOTLB_LEND_H
+
+#include <linux/swiotlb.h>
+#include <linux/types.h>
+
+struct dentry;
+
+/**
+ * struct swiotlb_lend_layout - shape of a default pool that lends its reserve
+ * @nslabs:		Slots in the whole pool (base + reserve).
+ * @nareas:		Number of areas.
+ * @area_nslabs:	Slots per area, a whole number of blocks.
+ * @area_lend_nslabs:	Lendable slots at the top of each area.
+ * @base_nslabs:	Slots that are never lent (all areas).
+ * @block_nslabs:	Slots per lendable block (one pageblock).
+ * @block_shift:	log2 of the block size in bytes.
+ * @reserve_rounded:	The reserve is not what was asked for: rounded to whole
+ *			blocks, the same number in each area.
+ * @reserve_clamped:	The reserve asked for was too large and was clamped.
+ * @base_rounded:	The base pool was rounded up to whole blocks per area.
+ *
+ * Each area is its base share followed by its share of the reserve, so
+ * every area keeps its base capacity and its lendable slots form whole,
+ * aligned pageblocks at its top.  Segments (IO_TLB_SEGSIZE) never cross a
+ * block boundary because a block is a whole number of segments.
+ */
+struct swiotlb_lend_layout {
+	unsigned long nslabs;
+	unsigned int nareas;
+	unsigned long area_nslabs;
+	unsigned long area_lend_nslabs;
+	unsigned long base_nslabs;
+	unsigned long block_nslabs;
+	unsigned int block_shift;
+	bool reserve_rounded;
+	bool reserve_clamped;
+	bool base_rounded;
+};
+
+/* What swiotlb_lend= asks for */
+enum swiotlb_lend_param {
+	SWIOTLB_LEND_PARAM_DEFAULT,	/* absent: reserve = base pool */
+	SWIOTLB_LEND_PARAM_OFF,		/* off, or bad input */
+	SWIOTLB_LEND_PARAM_SIZE,	/* explicit reserve size in bytes */
+};
+
+/* Slot allocator primitives, in swiotlb.c, called under no lock. */
+int swiotlb_area_take_slots(struct io_tlb_pool *pool, unsigned int area_index,
+			    unsigned int nslots);
+unsigned int swiotlb_area_limit(struct io_tlb_pool *pool,
+				unsigned int area_index);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Slot allocator internals that the KUnit tests drive directly. */
+void swiotlb_init_io_tlb_pool(struct io_tlb_pool *mem, phys_addr_t start,
+			      void *vaddr, unsigned long nslabs,
+			      bool late_alloc, unsigned int nareas);
+int swiotlb_search_pool_area(struct device *dev, struct io_tlb_pool *pool,
+			     int area_index, phys_addr_t orig_addr,
+			     size_t alloc_size, unsigned int alloc_align_mask);
+void swiotlb_release_slots(struct device *dev, phys_addr_t tlb_addr,
+			   struct io_tlb_pool *mem);
+#endif
+
+#if IS_ENABLED(CONFIG_SWIOTLB_LEND_KUNIT_TEST)
+int swiotlb_kunit_pool_init(struct io_tlb_pool *pool, phys_addr_t start,
+			    void *vaddr, unsigned long nslabs,
+			    unsigned int nareas);
+void swiotlb_kunit_pool_free(struct io_tlb_pool *pool);
+unsigned int swiotlb_kunit_slot_list(struct io_tlb_pool *pool,
+				     unsigned int index);
+unsigned long swiotlb_kunit_area_used(struct io_tlb_pool *pool,
+				      unsigned int area_index);
+#endif
+
+#ifdef CONFIG_SWIOTLB_LEND
+
+int swiotlb_lend_parse(const char *str, enum swiotlb_lend_param *param,
+		       u64 *bytes);
+int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
+				enum swiotlb_lend_param param, u64 reserve,
+				u64 ram_bytes, unsigned int block_shift,
+				struct swiotlb_lend_layout *layout);
+bool swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
+		       bool remap, struct swiotlb_lend_layout *layout);
+void swiotlb_lend_init_pool(struct io_tlb_pool *pool,
+			    const struct swiotlb_lend_layout *layout);
+void swiotlb_lend_disable(const char *why);
+void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
+			    bool lent);
+void swiotlb_lend_create_debugfs(struct dentry *dir);
+
+#else /* !CONFIG_SWIOTLB_LEND */
+
+static inline bool swiotlb_lend_plan(unsigned long base_nslabs,
+		unsigned int nareas, bool remap,
+		struct swiotlb_lend_layout *layout)
+{
+	return false;
+}
+
+static inline void swiotlb_lend_init_pool(struct io_tlb_pool *pool,
+		const struct swiotlb_lend_layout *layout)
+{
+}
+
+static inline void swiotlb_lend_disable(const char *why)
+{
+}
+
+static inline void swiotlb_lend_create_debugfs(struct dentry *dir)
+{
+}
+
+#endif /* CONFIG_SWIOTLB_LEND */
+
+#endif /* _KERNEL_DMA_SWIOTLB_LEND_H */

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for swiotlb lending: swiotlb_lend= parsing, the pool layout,
+ * slot accounting of an area whose top is lent, and the ownership lookup
+ * at block edges.
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/log2.h>
+#include <linux/sizes.h>
+#include <linux/swiotlb.h>
+#include <linux/vmalloc.h>
+
+#include "swiotlb_lend.h"
+
+#define BLOCK_SHIFT	21			/* 2 MiB pageblocks */
+#define BLOCK_NSLABS	(1UL << (BLOCK_SHIFT - IO_TLB_SHIFT))
+
+/* swiotlb_lend= parsing */
+
+static void lend_parse_good(struct kunit *test)
+{
+	enum swiotlb_lend_param param = SWIOTLB_LEND_PARAM_DEFAULT;
+	u64 bytes = 0;
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("off", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, param, SWIOTLB_LEND_PARAM_OFF);
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("64M", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, param, SWIOTLB_LEND_PARAM_SIZE);
+	KUNIT_EXPECT_EQ(test, bytes, (u64)SZ_64M);
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("1G", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, (u64)SZ_1G);
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("2097152", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, (u64)SZ_2M);
+
+	/* Not a multiple of a pageblock: accepted here, rounded by the layout. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("3M", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, (u64)3 * SZ_1M);
+}
+
+static void lend_parse_bad(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "abc", "64X", "0", "0M", "-1", "64M,", "M", " 64M", "of",
+		"offf", "64 M",
+	};
+	enum swiotlb_lend_param param = SWIOTLB_LEND_PARAM_DEFAULT;
+	u64 bytes = 12345;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse(NULL, &param, &bytes), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, swiotlb_lend_parse(bad[i], &param, &bytes),
+				    -EINVAL, "swiotlb_lend=%s", bad[i]);
+		/* Bad input leaves the previous setting alone. */
+		KUNIT_EXPECT_EQ(test, param, SWIOTLB_LEND_PARAM_DEFAULT);
+		KUNIT_EXPECT_EQ(test, bytes, 12345ULL);
+	}
+}
+
+/* Layout */
+
+static void lend_layout_default(struct kunit *test)
+{
+	struct swiotlb_lend_layout l;
+
+	/* 64 MiB pool, 2 areas, default reserve = base */
+	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
+			SWIOTLB_LEND_PARAM_DEFAULT, 0, (u64)SZ_2G * 3,
+			BLOCK_SHIFT, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 2);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 65536UL);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, 32768UL);
+	KUNIT_EXPECT_EQ(test, l.area_nslabs, 32768UL);
+	KUNIT_EXPECT_EQ(test, l.area_lend_nslabs, 16384UL);
+	KUNIT_EXPECT_EQ(test, l.block_nslabs, BLOCK_NSLABS);
+	KUNIT_EXPECT_FALSE(test, l.reserve_rounded);
+	KUNIT_EXPECT_FALSE(test, l.reserve_clamped);
+	KUNIT_EXPECT_FALSE(test, l.base_rounded);
+}
+
+static void lend_layout_bad_sizes(struct kunit *test)
+{
+	struct swiotlb_lend_layout l;
+
+	/* Unaligned: 3 MiB is rounded up to 2 blocks, one per area. */
+	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
+			SWIOTLB_LEND_PARAM_SIZE, 3 * SZ_1M, SZ_2G,
+			BLOCK_SHIFT, &l), 0);
+	KUNIT_EXPECT_TRUE(test, l.reserve_rounded);
+	KUNIT_EXPECT_EQ(test, l.area_lend_nslabs, BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, l.nslabs - l.base_nslabs, 2 * BLOCK_NSLABS);
+
+	/* Oversized: clamped to a quarter of memory. */
+	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
+			SWIOTLB_LEND_PARAM_SIZE, (u64)SZ_1G * 10, SZ_2G,
+			BLOCK_SHIFT, &l), 0);
+	KUNIT_EXPECT_TRUE(test, l.reserve_clamped);
+	KUNIT_EXPECT_EQ(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
+			(u64)SZ_512M);
+
+	/* A pageblock larger than a quarter of memory: nothing to lend. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
+			SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_1G, 29, &l), -ENOSPC);
+
+	/* Off, and an empty base. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
+			SWIOTLB_LEND_PARAM_OFF, 0, SZ_2G, BLOCK_SHIFT, &l),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_compute_layout(0, 2,
+			SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, BLOCK_SHIFT, &l),
+			-EINVAL);
+}
+
+static void lend_layout_small_pool(struct kunit *test)
+{
+	struct swiotlb_lend_layout l;
+
+	/* 1 MiB base on 2 areas: one block to lend, so one area. */
+	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(512, 2,
+			SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, BLOCK_SHIFT,
+			&l), 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_TRUE(test, l.base_rounded);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 2 * BLOCK_NSLABS);
+}
+
+/* Every area keeps at least its base share, in whole aligned blocks. */
+static void lend_layout_area_spreading(struct kunit *test)
+{
+	static const unsigned long bases[] = { 128, 512, 1024, 32768, 100000 };
+	static const u64 reserves[] = { SZ_1M, SZ_2M, 3 * SZ_1M, SZ_16M,
+					100 * SZ_1M, SZ_256M };
+	static const unsigned int nareas[] = { 1, 2, 4, 8 };
+	struct swiotlb_lend_layout l;
+	int b, r, a;
+
+	for (b = 0; b < ARRAY_SIZE(bases); b++)
+	for (r = 0; r < ARRAY_SIZE(reserves); r++)
+	for (a = 0; a < ARRAY_SIZE(nareas); a++) {
+		KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(bases[b],
+				nareas[a], SWIOTLB_LEND_PARAM_SIZE,
+				reserves[r], SZ_4G, BLOCK_SHIFT, &l), 0);
+		KUNIT_EXPECT_TRUE(test, is_power_of_2(l.nareas));
+		KUNIT_EXPECT_LE(test, l.nareas, nareas[a]);
+		KUNIT_EXPECT_EQ(test, l.nslabs, l.area_nslabs * l.nareas);
+		KUNIT_EXPECT_EQ(test, l.area_nslabs % BLOCK_NSLABS, 0);
+		KUNIT_EXPECT_EQ(test, l.area_lend_nslabs % BLOCK_NSLABS, 0);
+		KUNIT_EXPECT_GE(test, l.area_lend_nslabs, BLOCK_NSLABS);
+		KUNIT_EXPECT_GE(test, l.area_nslabs - l.area_lend_nslabs,
+				DIV_ROUND_UP(bases[b], l.nareas));
+		KUNIT_EXPECT_GE(test, l.base_nslabs, bases[b]);
+		/* Never more than asked for, beyond rounding to blocks. */
+		KUNIT_EXPECT_LE(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
+				round_up(reserves[r], SZ_2M));
+	}
+}
+
+/* Slot accounting on a real slot allocator instance */
+
+#define TEST_NAREAS	2
+#define TEST_AREA_NSLABS (2 * BLOCK_NSLABS)
+#define TEST_NSLABS	(TEST_NAREAS * TEST_AREA_NSLABS)
+#define TEST_START	((phys_addr_t)SZ_4G)	/* never dereferenced */
+#define SEG_BYTES	(IO_TLB_SEGSIZE << IO_TLB_SHIFT)
+
+struct lend_pool_ctx {
+	struct io_tlb_pool pool;
+	struct io_tlb_mem mem;
+	struct device *dev;
+	void *vaddr;
+};
+
+static int lend_pool_init(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->vaddr = vzalloc(TEST_NSLABS << IO_TLB_SHIFT);
+	if (!ctx->vaddr)
+		return -ENOMEM;
+	if (swiotlb_kunit_pool_init(&ctx->pool, TEST_START, ctx->vaddr,
+				    TEST_NSLABS, TEST_NAREAS)) {
+		vfree(ctx->vaddr);
+		return -ENOMEM;
+	}
+	ctx->dev = kunit_device_register(test, "swiotlb-lend-kunit");
+	if (IS_ERR(ctx->dev)) {
+		swiotlb_kunit_pool_free(&ctx->pool);
+		vfree(ctx->vaddr);
+		return PTR_ERR(ctx->dev);
+	}
+	/* Counters of this test's own allocator, not the default one. */
+	ctx->dev->dma_io_tlb_mem = &ctx->mem;
+	test->priv = ctx;
+	return 0;
+}
+
+static void lend_pool_exit(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+
+	if (!ctx)
+		return;
+	swiotlb_kunit_pool_free(&ctx->pool);
+	vfree(ctx->vaddr);
+}
+
+/* Map one whole segment in @area; returns its first slot index or -1. */
+static int map_segment(struct lend_pool_ctx *ctx, int area)
+{
+	return swiotlb_search_pool_area(ctx->dev, &ctx->pool, area, 0,
+					SEG_BYTES, 0);
+}
+
+static void unmap_slot(struct lend_pool_ctx *ctx, int index)
+{
+	swiotlb_release_slots(ctx->dev, TEST_START +
+			      ((phys_addr_t)index << IO_TLB_SHIFT), &ctx->pool);
+}
+
+static void lend_take_slots_accounting(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+
+	/* The area's search window ends below the lent block. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 1), TEST_AREA_NSLABS);
+	/* Lent slots are unavailable, and not counted as used. */
+	for (i = BLOCK_NSLABS; i < TEST_AREA_NSLABS; i++)
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0), 0);
+	/* Free runs below the block end at its edge: segment edges. */
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, 0), IO_TLB_SEGSIZE);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 1);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 128),
+			IO_TLB_SEGSIZE);
+	/* The other area is untouched. */
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_AREA_NSLABS),
+			IO_TLB_SEGSIZE);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_NSLABS - 1), 1);
+}
+
+static void lend_take_slots_bad(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+
+	/* Not a whole number of segments, or more than the area owns. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0,
+			TEST_AREA_NSLABS + IO_TLB_SEGSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
+}
+
+/* A block with a bounce buffer in use is never taken. */
+static void lend_take_slots_busy(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	int idx[TEST_AREA_NSLABS / IO_TLB_SEGSIZE];
+	int n, i;
+
+	for (n = 0; n < ARRAY_SIZE(idx); n++) {
+		idx[n] = map_segment(ctx, 1);
+		KUNIT_ASSERT_GE(test, idx[n], 0);
+	}
+	KUNIT_EXPECT_EQ(test, map_segment(ctx, 1), -1);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 1), TEST_AREA_NSLABS);
+
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 1, BLOCK_NSLABS),
+			-EBUSY);
+	/* Free everything in the top block but one segment: still busy. */
+	for (i = 0; i < n; i++) {
+		if (idx[i] >= TEST_AREA_NSLABS + BLOCK_NSLABS &&
+		    idx[i] != TEST_NSLABS - IO_TLB_SEGSIZE) {
+			unmap_slot(ctx, idx[i]);
+			idx[i] = -1;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 1, BLOCK_NSLABS),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 1), TEST_AREA_NSLABS);
+
+	for (i = 0; i < n; i++)
+		if (idx[i] >= 0)
+			unmap_slot(ctx, idx[i]);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 1), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 1, BLOCK_NSLABS), 0);
+}
+
+/* With its top lent, an area hands out exactly its base, never lent slots. */
+static void lend_map_never_returns_lent_slots(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	int idx[TEST_AREA_NSLABS / IO_TLB_SEGSIZE + 1];
+	int n, i, round;
+
+	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+
+	/* Twice, so that the second round starts from a wrapped index. */
+	for (round = 0; round < 2; round++) {
+		for (n = 0; n < ARRAY_SIZE(idx); n++) {
+			idx[n] = map_segment(ctx, 0);
+			if (idx[n] < 0)
+				break;
+			KUNIT_EXPECT_LT(test, idx[n], (int)BLOCK_NSLABS);
+		}
+		KUNIT_EXPECT_EQ(test, n, (int)(BLOCK_NSLABS / IO_TLB_SEGSIZE));
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0),
+				BLOCK_NSLABS);
+		for (i = 0; i < n; i++)
+			unmap_slot(ctx, idx[i]);
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0), 0);
+	}
+	/* Releases next to the lent block never merge into it. */
+	for (i = BLOCK_NSLABS; i < TEST_AREA_NSLABS; i++)
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 1);
+}
+
+/* Ownership lookup at block edges */
+
+static void lend_owner_at_block_edges(struct kunit *test)
+{
+	const phys_addr_t start = SZ_1G, block = SZ_2M;
+	struct io_tlb_pool pool = {
+		.start = start,
+		.end = start + 4 * block,
+		.lend_shift = BLOCK_SHIFT,
+	};
+	unsigned long bits[1] = { 0 };
+
+	/* Without a bitmap, the whole range is swiotlb's. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + 4 * block - 1));
+
+	pool.lent_blocks = bits;
+	swiotlb_lend_set_owner(&pool, 2, true);
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start - 1));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + 2 * block - 1));
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start + 2 * block));
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start + 3 * block - 1));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + 3 * block));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + 4 * block - 1));
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start + 4 * block));
+
+	swiotlb_lend_set_owner(&pool, 2, false);
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + 2 * block));
+	KUNIT_EXPECT_EQ(test, bits[0], 0UL);
+}
+
+static struct kunit_case lend_pure_cases[] = {
+	KUNIT_CASE(lend_parse_good),
+	KUNIT_CASE(lend_parse_bad),
+	KUNIT_CASE(lend_layout_default),
+	KUNIT_CASE(lend_layout_bad_sizes),
+	KUNIT_CASE(lend_layout_small_pool),
+	KUNIT_CASE(lend_layout_area_spreading),
+	KUNIT_CASE(lend_owner_at_block_edges),
+	{}
+};
+
+static struct kunit_suite lend_suite = {
+	.name = "swiotlb_lend",
+	.test_cases = lend_pure_cases,
+};
+
+static struct kunit_case lend_pool_cases[] = {
+	KUNIT_CASE(lend_take_slots_accounting),
+	KUNIT_CASE(lend_take_slots_bad),
+	KUNIT_CASE(lend_take_slots_busy),
+	KUNIT_CASE(lend_map_never_returns_lent_slots),
+	{}
+};
+
+static struct kunit_suite lend_pool_suite = {
+	.name = "swiotlb_lend_slots",
+	.init = lend_pool_init,
+	.exit = lend_pool_exit,
+	.test_cases = lend_pool_cases,
+};
+
+kunit_test_suites(&lend_suite, &lend_pool_suite);
+
+MODULE_DESCRIPTION("KUnit tests for swiotlb lending");
+MODULE_LICENSE("GPL");
