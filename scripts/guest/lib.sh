@@ -74,3 +74,75 @@ guest_exit() {
 swiotlb_stat() {
 	cat "/sys/kernel/debug/swiotlb/$1" 2>/dev/null
 }
+
+# run_kselftest NAME CMD...: run a kselftest program and report each of
+# its top-level TAP results as NAME/<test>; the program's exit status 4
+# (KSFT_SKIP) with no results is one skip, any other non-zero exit
+# status with no failing result is a failure of NAME.
+run_kselftest() {
+	local name=$1 rc=0 out=/tmp/kselftest-$1.out
+	shift
+	echo "harness: running kselftest $name: $*"
+	"$@" >"$out" 2>&1 || rc=$?
+	cat "$out"
+	awk -v n="$name" '
+	/^(not )?ok [0-9]+ / {
+		line = $0
+		notok = (line ~ /^not ok/)
+		sub(/^(not )?ok [0-9]+ /, "", line)
+		t = line; sub(/ #.*/, "", t); sub(/^[^.]*\./, "", t)
+		if (notok)
+			print "not ok " n "/" t " # kselftest not ok"
+		else if (line ~ /# SKIP/) {
+			r = line; sub(/.*# SKIP */, "", r)
+			print "ok " n "/" t " # SKIP " r
+		} else
+			print "ok " n "/" t
+	}' "$out" >"$out.res"
+	while read -r l; do _report "$l"; done <"$out.res"
+	if [ ! -s "$out.res" ]; then
+		case $rc in
+		0) tap_fail "$name" "no TAP results" ;;
+		4) tap_skip "$name" "$(grep -m1 SKIP "$out" | sed 's/.*SKIP *//')" ;;
+		*) tap_fail "$name" "exit status $rc" ;;
+		esac
+	elif [ $rc != 0 ] && ! grep -q '^not ok' "$out.res"; then
+		tap_fail "$name" "exit status $rc"
+	fi
+	return 0
+}
+
+meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+vmstat_val() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
+# fill_tmpfs: fill a tmpfs of its own (/fill, not size-capped) with
+# 8 MiB files until the free lent pages are used up (nr_free_swiotlb
+# below 1 MiB) or free memory gets short.  Lent pages are used only once
+# the regular movable memory is gone, so the last files sit in lent
+# blocks and the first ones in regular memory.
+fill_tmpfs() {
+	local i=0 limit=${1:-4096}
+	if [ ! -d /fill ]; then
+		mkdir -p /fill
+		mount -t tmpfs -o size=100% fill /fill
+	fi
+	while [ $i -lt $limit ]; do
+		[ "$(vmstat_val nr_free_swiotlb)" -lt 256 ] && break
+		[ "$(meminfo_kb MemFree)" -lt 16384 ] && break
+		dd if=/dev/zero of=/fill/$i bs=1M count=8 2>/dev/null || break
+		i=$((i + 1))
+	done
+	FILL_FILES=$i
+	echo "harness: filled $((i * 8)) MiB of tmpfs; nr_free_swiotlb $(vmstat_val nr_free_swiotlb), MemFree $(meminfo_kb MemFree) kB"
+}
+
+# unfill_first N / unfill_last N: delete the first (regular memory) or
+# the last (lent blocks) N files that fill_tmpfs wrote.
+unfill_first() {
+	local i=0
+	while [ $i -lt "$1" ]; do rm -f /fill/$i; i=$((i + 1)); done
+}
+unfill_last() {
+	local i=0
+	while [ $i -lt "$1" ]; do rm -f /fill/$((FILL_FILES - 1 - i)); i=$((i + 1)); done
+}
