@@ -28,12 +28,13 @@ step "check: sparse and W=1 on touched C files"
 "$TOP/scripts/build-kernel.sh" default | tail -n 1
 CONFIG_ONLY=1 "$TOP/scripts/build-kernel.sh" baseline | tail -n 1
 files=$(git -C "$SRC" diff --name-only --diff-filter=AM base..HEAD -- '*.c')
-# warnings of one object in one tree, without line numbers
+# warnings of one object in one tree, with tree-relative paths and no
+# line numbers, so that the two trees compare
 object_warnings() {   # variant src file
 	local o=${3%.c}.o
 	make -C "$2" O="$BUILD/obj/$1" -j"$(nproc)" C=2 W=1 "$o" 2>&1 |
 		{ grep -E '(warning|error):' || true; } |
-		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort -u
+		sed -E "s|$2/||; s/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/" | sort -u
 }
 for f in $files; do
 	if [ ! -f "$BUILD/obj/default/${f%.c}.o" ]; then

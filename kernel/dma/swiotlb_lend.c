@@ -119,7 +119,10 @@ early_param("swiotlb_lend", setup_swiotlb_lend);
  *
  * Context: Any context.
  * Return: 0 on success, -EINVAL for %SWIOTLB_LEND_PARAM_OFF or a zero
- * base, -ENOSPC if not even one pageblock may be lent.
+ * base, -ENOSPC if not even one pageblock may be lent, -E2BIG if the
+ * default reserve (the base size) is smaller than one pageblock: rounding
+ * it up would over-allocate more than the pool itself (64 KiB pages have
+ * 512 MiB pageblocks), so only an explicit size does that.
  */
 int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 				enum swiotlb_lend_param param, u64 reserve,
@@ -133,8 +136,11 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 	memset(layout, 0, sizeof(*layout));
 	if (param == SWIOTLB_LEND_PARAM_OFF || !base_nslabs)
 		return -EINVAL;
-	if (param == SWIOTLB_LEND_PARAM_DEFAULT)
+	if (param == SWIOTLB_LEND_PARAM_DEFAULT) {
 		reserve = (u64)base_nslabs << IO_TLB_SHIFT;
+		if (reserve < block_bytes)
+			return -E2BIG;
+	}
 
 	blocks = DIV_ROUND_UP_ULL(reserve, block_bytes);
 	layout->reserve_rounded = reserve & (block_bytes - 1);
@@ -208,6 +214,12 @@ bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 	ret = swiotlb_lend_compute_layout(base_nslabs, nareas, lend_param,
 					  lend_reserve, memblock_phys_mem_size(),
 					  block_shift, layout);
+	if (ret == -E2BIG) {
+		pr_info("not lending: the pool (%lu KiB) is smaller than a pageblock (%lu KiB); swiotlb_lend=<size> lends one anyway\n",
+			(base_nslabs << IO_TLB_SHIFT) >> 10,
+			1UL << (block_shift - 10));
+		return false;
+	}
 	if (ret) {
 		pr_err("not lending: a pageblock (%lu KiB) is more than a quarter of memory\n",
 		       1UL << (block_shift - 10));

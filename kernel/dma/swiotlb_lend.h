@@ -99,14 +99,15 @@ void swiotlb_lend_create_debugfs(struct dentry *dir);
 #else /* !CONFIG_SWIOTLB_LEND */
 
 static inline bool swiotlb_lend_plan(unsigned long base_nslabs,
-		unsigned int nareas, bool remap,
-		struct swiotlb_lend_layout *layout)
+				     unsigned int nareas, bool remap,
+				     struct swiotlb_lend_layout *layout)
 {
 	return false;
 }
 
-static inline void swiotlb_lend_init_pool(struct io_tlb_pool *pool,
-		const struct swiotlb_lend_layout *layout)
+static inline void
+swiotlb_lend_init_pool(struct io_tlb_pool *pool,
+		       const struct swiotlb_lend_layout *layout)
 {
 }
 

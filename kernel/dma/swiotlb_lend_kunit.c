@@ -66,14 +66,23 @@ static void lend_parse_bad(struct kunit *test)
 
 /* Layout */
 
+static int layout_of(unsigned long base, unsigned int nareas,
+		     enum swiotlb_lend_param param, u64 reserve, u64 ram,
+		     struct swiotlb_lend_layout *l)
+{
+	return swiotlb_lend_compute_layout(base, nareas, param, reserve, ram,
+					   BLOCK_SHIFT, l);
+}
+
 static void lend_layout_default(struct kunit *test)
 {
 	struct swiotlb_lend_layout l;
+	int ret;
 
 	/* 64 MiB pool, 2 areas, default reserve = base */
-	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
-			SWIOTLB_LEND_PARAM_DEFAULT, 0, (u64)SZ_2G * 3,
-			BLOCK_SHIFT, &l), 0);
+	ret = layout_of(32768, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0,
+			(u64)SZ_2G * 3, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, l.nareas, 2);
 	KUNIT_EXPECT_EQ(test, l.nslabs, 65536UL);
 	KUNIT_EXPECT_EQ(test, l.base_nslabs, 32768UL);
@@ -88,48 +97,88 @@ static void lend_layout_default(struct kunit *test)
 static void lend_layout_bad_sizes(struct kunit *test)
 {
 	struct swiotlb_lend_layout l;
+	int ret;
 
 	/* Unaligned: 3 MiB is rounded up to 2 blocks, one per area. */
-	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
-			SWIOTLB_LEND_PARAM_SIZE, 3 * SZ_1M, SZ_2G,
-			BLOCK_SHIFT, &l), 0);
+	ret = layout_of(32768, 2, SWIOTLB_LEND_PARAM_SIZE, 3 * SZ_1M, SZ_2G,
+			&l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_TRUE(test, l.reserve_rounded);
 	KUNIT_EXPECT_EQ(test, l.area_lend_nslabs, BLOCK_NSLABS);
 	KUNIT_EXPECT_EQ(test, l.nslabs - l.base_nslabs, 2 * BLOCK_NSLABS);
 
 	/* Oversized: clamped to a quarter of memory. */
-	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
-			SWIOTLB_LEND_PARAM_SIZE, (u64)SZ_1G * 10, SZ_2G,
-			BLOCK_SHIFT, &l), 0);
+	ret = layout_of(32768, 2, SWIOTLB_LEND_PARAM_SIZE, (u64)SZ_1G * 10,
+			SZ_2G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_TRUE(test, l.reserve_clamped);
 	KUNIT_EXPECT_EQ(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
 			(u64)SZ_512M);
 
 	/* A pageblock larger than a quarter of memory: nothing to lend. */
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
-			SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_1G, 29, &l), -ENOSPC);
+	ret = swiotlb_lend_compute_layout(32768, 2, SWIOTLB_LEND_PARAM_SIZE,
+					  SZ_1G, SZ_1G, 29, &l);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
 
 	/* Off, and an empty base. */
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_compute_layout(32768, 2,
-			SWIOTLB_LEND_PARAM_OFF, 0, SZ_2G, BLOCK_SHIFT, &l),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_compute_layout(0, 2,
-			SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, BLOCK_SHIFT, &l),
-			-EINVAL);
+	ret = layout_of(32768, 2, SWIOTLB_LEND_PARAM_OFF, 0, SZ_2G, &l);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	ret = layout_of(0, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 }
 
 static void lend_layout_small_pool(struct kunit *test)
 {
 	struct swiotlb_lend_layout l;
+	int ret;
 
-	/* 1 MiB base on 2 areas: one block to lend, so one area. */
-	KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(512, 2,
-			SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, BLOCK_SHIFT,
-			&l), 0);
+	/* 2 MiB base on 2 areas (arm64, 2 GiB): one block, so one area. */
+	ret = layout_of(1024, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_FALSE(test, l.base_rounded);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 2 * BLOCK_NSLABS);
+
+	/* A 1 MiB base does not lend by default: a block is twice its size. */
+	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
+	KUNIT_EXPECT_EQ(test, ret, -E2BIG);
+
+	/* Asked for explicitly, it does, with the base rounded up too. */
+	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_SIZE, SZ_1M, SZ_2G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_TRUE(test, l.reserve_rounded);
 	KUNIT_EXPECT_TRUE(test, l.base_rounded);
 	KUNIT_EXPECT_EQ(test, l.base_nslabs, BLOCK_NSLABS);
 	KUNIT_EXPECT_EQ(test, l.nslabs, 2 * BLOCK_NSLABS);
+
+	/* 64 KiB pages: 512 MiB pageblocks and a 64 MiB default reserve. */
+	ret = swiotlb_lend_compute_layout(32768, 2, SWIOTLB_LEND_PARAM_DEFAULT,
+					  0, (u64)SZ_4G * 4, 29, &l);
+	KUNIT_EXPECT_EQ(test, ret, -E2BIG);
+}
+
+static void check_spreading(struct kunit *test, unsigned long base,
+			    unsigned int nareas, u64 reserve)
+{
+	struct swiotlb_lend_layout l;
+	int ret;
+
+	ret = layout_of(base, nareas, SWIOTLB_LEND_PARAM_SIZE, reserve, SZ_4G,
+			&l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, is_power_of_2(l.nareas));
+	KUNIT_EXPECT_LE(test, l.nareas, nareas);
+	KUNIT_EXPECT_EQ(test, l.nslabs, l.area_nslabs * l.nareas);
+	KUNIT_EXPECT_EQ(test, l.area_nslabs % BLOCK_NSLABS, 0);
+	KUNIT_EXPECT_EQ(test, l.area_lend_nslabs % BLOCK_NSLABS, 0);
+	KUNIT_EXPECT_GE(test, l.area_lend_nslabs, BLOCK_NSLABS);
+	KUNIT_EXPECT_GE(test, l.area_nslabs - l.area_lend_nslabs,
+			DIV_ROUND_UP(base, l.nareas));
+	KUNIT_EXPECT_GE(test, l.base_nslabs, base);
+	/* Never more than asked for, beyond rounding to blocks. */
+	KUNIT_EXPECT_LE(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
+			round_up(reserve, SZ_2M));
 }
 
 /* Every area keeps at least its base share, in whole aligned blocks. */
@@ -139,27 +188,14 @@ static void lend_layout_area_spreading(struct kunit *test)
 	static const u64 reserves[] = { SZ_1M, SZ_2M, 3 * SZ_1M, SZ_16M,
 					100 * SZ_1M, SZ_256M };
 	static const unsigned int nareas[] = { 1, 2, 4, 8 };
-	struct swiotlb_lend_layout l;
 	int b, r, a;
 
-	for (b = 0; b < ARRAY_SIZE(bases); b++)
-	for (r = 0; r < ARRAY_SIZE(reserves); r++)
-	for (a = 0; a < ARRAY_SIZE(nareas); a++) {
-		KUNIT_ASSERT_EQ(test, swiotlb_lend_compute_layout(bases[b],
-				nareas[a], SWIOTLB_LEND_PARAM_SIZE,
-				reserves[r], SZ_4G, BLOCK_SHIFT, &l), 0);
-		KUNIT_EXPECT_TRUE(test, is_power_of_2(l.nareas));
-		KUNIT_EXPECT_LE(test, l.nareas, nareas[a]);
-		KUNIT_EXPECT_EQ(test, l.nslabs, l.area_nslabs * l.nareas);
-		KUNIT_EXPECT_EQ(test, l.area_nslabs % BLOCK_NSLABS, 0);
-		KUNIT_EXPECT_EQ(test, l.area_lend_nslabs % BLOCK_NSLABS, 0);
-		KUNIT_EXPECT_GE(test, l.area_lend_nslabs, BLOCK_NSLABS);
-		KUNIT_EXPECT_GE(test, l.area_nslabs - l.area_lend_nslabs,
-				DIV_ROUND_UP(bases[b], l.nareas));
-		KUNIT_EXPECT_GE(test, l.base_nslabs, bases[b]);
-		/* Never more than asked for, beyond rounding to blocks. */
-		KUNIT_EXPECT_LE(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
-				round_up(reserves[r], SZ_2M));
+	for (b = 0; b < ARRAY_SIZE(bases); b++) {
+		for (r = 0; r < ARRAY_SIZE(reserves); r++) {
+			for (a = 0; a < ARRAY_SIZE(nareas); a++)
+				check_spreading(test, bases[b], nareas[a],
+						reserves[r]);
+		}
 	}
 }
 
@@ -262,8 +298,10 @@ static void lend_take_slots_bad(struct kunit *test)
 
 	/* Not a whole number of segments, or more than the area owns. */
 	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 100), -EINVAL);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0,
-			TEST_AREA_NSLABS + IO_TLB_SEGSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			swiotlb_area_take_slots(pool, 0, TEST_AREA_NSLABS +
+						IO_TLB_SEGSIZE),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
 }
 

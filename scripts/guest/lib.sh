@@ -117,9 +117,9 @@ vmstat_val() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 # fill_tmpfs: fill a tmpfs of its own (/fill, not size-capped) with
 # 8 MiB files until the free lent pages are used up (nr_free_swiotlb
-# below 1 MiB) or free memory gets short.  Lent pages are used only once
-# the regular movable memory is gone, so the last files sit in lent
-# blocks and the first ones in regular memory.
+# below 1 MiB) or free memory gets short.  Movable allocations borrow
+# lent pages before regular memory falls below the high watermarks, so
+# the fill ends with that much regular memory free.
 fill_tmpfs() {
 	local i=0 limit=${1:-4096}
 	if [ ! -d /fill ]; then
@@ -132,17 +132,5 @@ fill_tmpfs() {
 		dd if=/dev/zero of=/fill/$i bs=1M count=8 2>/dev/null || break
 		i=$((i + 1))
 	done
-	FILL_FILES=$i
 	echo "harness: filled $((i * 8)) MiB of tmpfs; nr_free_swiotlb $(vmstat_val nr_free_swiotlb), MemFree $(meminfo_kb MemFree) kB"
-}
-
-# unfill_first N / unfill_last N: delete the first (regular memory) or
-# the last (lent blocks) N files that fill_tmpfs wrote.
-unfill_first() {
-	local i=0
-	while [ $i -lt "$1" ]; do rm -f /fill/$i; i=$((i + 1)); done
-}
-unfill_last() {
-	local i=0
-	while [ $i -lt "$1" ]; do rm -f /fill/$((FILL_FILES - 1 - i)); i=$((i + 1)); done
 }
