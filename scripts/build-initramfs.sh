@@ -20,10 +20,12 @@ esac
 obj=$BUILD/obj/$variant
 [ -d "$obj/usr/include" ] || die "no exported headers for '$variant': build the kernel first"
 
-# kselftest directories (under tools/testing/selftests) put in the guest.
-# Targets missing from a tree (the baseline has none of this project's)
-# are left out.
-SELFTESTS="dma swiotlb_lend"
+# kselftest directories (under tools/testing/selftests) put in the guest,
+# "dir" for all its programs or "dir:prog,prog" for some.  Directories
+# missing from a tree (the baseline has none of this project's) are left
+# out.
+SELFTESTS="dma swiotlb_lend
+	   mm:compaction_test,gup_longterm,gup_test,transhuge-stress,migration"
 TOOLS="stress-ng"
 [ "$profile" = bench ] && TOOLS="$TOOLS fio"
 
@@ -33,31 +35,47 @@ kst=$BUILD/selftests/$variant
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,harness/bin,scenarios,selftests,lib,lib64,usr/lib}
 
-step "initramfs[$variant-$profile]: kselftests ($SELFTESTS)"
-for t in $SELFTESTS; do
-	[ -d "$ksrc/tools/testing/selftests/$t" ] || continue
-	mkdir -p "$kst/$t"
-	CFLAGS="-I$obj/usr/include -O2" run_logged "$LOGS/selftest-$variant-$t.log" \
-		make -C "$ksrc/tools/testing/selftests/$t" OUTPUT="$kst/$t" \
-		KHDR_INCLUDES="-isystem $obj/usr/include" ARCH="$ARCH"
-	mkdir -p "$root/selftests/$t"
-	find "$kst/$t" -maxdepth 1 -type f -perm -u+x -exec cp -a {} "$root/selftests/$t/" \;
-	# test scripts and config fragments that live beside the sources
-	find "$ksrc/tools/testing/selftests/$t" -maxdepth 1 -type f \
-		\( -name '*.sh' -o -name config \) -exec cp -a {} "$root/selftests/$t/" \;
-done
-
-# Copy a program and the shared libraries it needs.
-add_binary() {
-	local bin lib
-	bin=$(command -v "$1") || die "$1 is not installed (scripts/deps.sh)"
-	cp -L "$bin" "$root/bin/"
-	ldd "$bin" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+# Copy the shared libraries a program needs; then a program itself.
+add_libs() {
+	local lib
+	{ ldd "$1" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } |
+	while read -r lib; do
 		[ -f "$lib" ] || continue
 		mkdir -p "$root$(dirname "$lib")"
 		cp -Ln "$lib" "$root$lib"
 	done
+	return 0
 }
+add_binary() {
+	local bin
+	bin=$(command -v "$1") || die "$1 is not installed (scripts/deps.sh)"
+	cp -L "$bin" "$root/bin/"
+	add_libs "$bin"
+}
+
+step "initramfs[$variant-$profile]: kselftests ($(echo $SELFTESTS))"
+for entry in $SELFTESTS; do
+	t=${entry%%:*}
+	[ -d "$ksrc/tools/testing/selftests/$t" ] || continue
+	progs=
+	[ "$entry" != "$t" ] && progs=$(echo "${entry#*:}" | tr , ' ')
+	mkdir -p "$kst/$t" "$root/selftests/$t"
+	# shellcheck disable=SC2046
+	CFLAGS="-I$obj/usr/include -O2" run_logged "$LOGS/selftest-$variant-$t.log" \
+		make -C "$ksrc/tools/testing/selftests/$t" OUTPUT="$kst/$t" \
+		KHDR_INCLUDES="-isystem $obj/usr/include" ARCH="$ARCH" \
+		$(for p in $progs; do echo "$kst/$t/$p"; done)
+	if [ -n "$progs" ]; then
+		for p in $progs; do cp -a "$kst/$t/$p" "$root/selftests/$t/"; done
+	else
+		find "$kst/$t" -maxdepth 1 -type f -perm -u+x -exec cp -a {} "$root/selftests/$t/" \;
+		# test scripts and config fragments that live beside the sources
+		find "$ksrc/tools/testing/selftests/$t" -maxdepth 1 -type f \
+			\( -name '*.sh' -o -name config \) -exec cp -a {} "$root/selftests/$t/" \;
+	fi
+	# shared libraries the programs need (libnuma, liburing)
+	for p in "$root/selftests/$t"/*; do add_libs "$p"; done
+done
 
 step "initramfs[$variant-$profile]: busybox, tools ($TOOLS), scripts"
 cp /bin/busybox "$root/bin/busybox"
@@ -65,6 +83,14 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 for t in $TOOLS; do add_binary "$t"; done
+# glibc loads libgcc_s with dlopen() for pthread_cancel(): ldd cannot see it
+for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1; do
+	[ -f "$lib" ] && mkdir -p "$root$(dirname "$lib")" && cp -Ln "$lib" "$root$lib"
+done
+# A syntax error in a guest script would only show as a dead /init.
+for f in "$TOP"/scripts/guest/init "$TOP"/scripts/guest/lib.sh "$TOP"/scripts/scenarios/*.sh; do
+	/bin/busybox sh -n "$f" || die "syntax error in ${f#"$TOP"/}"
+done
 install -m 0755 "$TOP/scripts/guest/init" "$root/init"
 install -m 0644 "$TOP/scripts/guest/lib.sh" "$root/harness/lib.sh"
 cp "$TOP"/scripts/scenarios/*.sh "$root/scenarios/"

@@ -74,7 +74,7 @@ for d in $DEVICES; do
 	esac
 done
 
-append="console=ttyS0 panic=-1 panic_on_oops=1 hscenario=$scenario $APPEND $extra"
+append="console=ttyS0 panic=-1 panic_on_oops=1 hscenario=$scenario hsmp=$SMP $APPEND $extra"
 cmd+=(-append "$(echo $append)")
 
 printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"

@@ -21,6 +21,7 @@
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/kmemleak.h>
 #include <linux/log2.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -37,17 +38,35 @@
  * struct swiotlb_lender - lending state of the default swiotlb pool
  * @pool:	The default pool, once it lends its reserve.
  * @layout:	Its layout.
- * @nblocks:	Lendable blocks (the reserve).
+ * @lendable:	Lendable blocks (the reserve).
  * @lent:	Blocks the page allocator owns now.
  */
 struct swiotlb_lender {
 	struct io_tlb_pool *pool;
 	struct swiotlb_lend_layout layout;
-	unsigned long nblocks;
+	unsigned long lendable;
 	atomic_long_t lent;
 };
 
 static struct swiotlb_lender lender;
+
+/* Blocks in the lending pool, lendable or not. */
+static unsigned long pool_nblocks(void)
+{
+	return lender.layout.nslabs / lender.layout.block_nslabs;
+}
+
+/* Pages per block. */
+static unsigned long block_pages(void)
+{
+	return 1UL << (lender.layout.block_shift - PAGE_SHIFT);
+}
+
+/* First page frame of a block of the lending pool. */
+static unsigned long block_pfn(unsigned long block)
+{
+	return PHYS_PFN(lender.pool->start) + block * block_pages();
+}
 
 static enum swiotlb_lend_param lend_param = SWIOTLB_LEND_PARAM_DEFAULT;
 static u64 lend_reserve;
@@ -311,34 +330,35 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 	}
 	lender.pool = pool;
 	lender.layout = *layout;
-	lender.nblocks = bitmap_weight(pool->lent_blocks, nblocks);
+	lender.lendable = bitmap_weight(pool->lent_blocks, nblocks);
 }
 
 static int __init swiotlb_lend_activate(void)
 {
 	struct io_tlb_pool *pool = lender.pool;
 	const struct swiotlb_lend_layout *l = &lender.layout;
-	unsigned long nblocks, b, pfn, block_pages;
+	unsigned long b, pfn;
 
 	if (!pool)
 		return 0;
 
-	nblocks = l->nslabs / l->block_nslabs;
-	block_pages = 1UL << (l->block_shift - PAGE_SHIFT);
-	for_each_set_bit(b, pool->lent_blocks, nblocks) {
-		pfn = PHYS_PFN(pool->start) + b * block_pages;
+	for_each_set_bit(b, pool->lent_blocks, pool_nblocks()) {
+		pfn = block_pfn(b);
 		if (page_zone(pfn_to_page(pfn)) !=
-		    page_zone(pfn_to_page(pfn + block_pages - 1))) {
+		    page_zone(pfn_to_page(pfn + block_pages() - 1))) {
 			/* The block stays out of service: never lent, never used. */
 			pr_warn("block at pfn %#lx spans two zones: not lent\n", pfn);
 			continue;
 		}
+		/* memblock_alloc() registered the pool with kmemleak. */
+		kmemleak_free_part_phys(PFN_PHYS(pfn),
+					block_pages() << PAGE_SHIFT);
 		init_swiotlb_reserved_pageblock(pfn_to_page(pfn));
 		atomic_long_inc(&lender.lent);
 	}
 	pr_info("pool %lu MiB = base %lu MiB + lendable reserve %lu MiB (%lu blocks of %lu KiB, %u areas); lent %lu MiB\n",
 		MIB(l->nslabs), MIB(l->base_nslabs),
-		MIB(l->nslabs - l->base_nslabs), lender.nblocks,
+		MIB(l->nslabs - l->base_nslabs), lender.lendable,
 		1UL << (l->block_shift - 10), l->nareas,
 		MIB(atomic_long_read(&lender.lent) * l->block_nslabs));
 	return 0;
@@ -378,7 +398,7 @@ void swiotlb_lend_report_meminfo(struct seq_file *m)
 	unsigned long total = 0, lent = 0;
 
 	if (lender.pool) {
-		total = (lender.nblocks * lender.layout.block_nslabs) <<
+		total = (lender.lendable * lender.layout.block_nslabs) <<
 			(IO_TLB_SHIFT - 10);
 		lent = lent_nslabs() << (IO_TLB_SHIFT - 10);
 	}
@@ -401,20 +421,17 @@ static int lend_blocks_show(struct seq_file *m, void *v)
 {
 	struct io_tlb_pool *pool = lender.pool;
 	const struct swiotlb_lend_layout *l = &lender.layout;
-	unsigned long nblocks, block_pages, area_blocks, b;
+	unsigned long area_blocks, base_blocks, b;
 
 	if (!pool)
 		return 0;
-	nblocks = l->nslabs / l->block_nslabs;
-	block_pages = 1UL << (l->block_shift - PAGE_SHIFT);
 	area_blocks = l->area_nslabs / l->block_nslabs;
-	for (b = 0; b < nblocks; b++) {
+	base_blocks = (l->area_nslabs - l->area_lend_nslabs) / l->block_nslabs;
+	for (b = 0; b < pool_nblocks(); b++) {
 		/* Lendable blocks are the top of each area. */
-		if (b % area_blocks < (l->area_nslabs - l->area_lend_nslabs) /
-				      l->block_nslabs)
+		if (b % area_blocks < base_blocks)
 			continue;
-		seq_printf(m, "%lu %#lx %s\n", b,
-			   PHYS_PFN(pool->start) + b * block_pages,
+		seq_printf(m, "%lu %#lx %s\n", b, block_pfn(b),
 			   test_bit(b, pool->lent_blocks) ? "lent" : "owned");
 	}
 	return 0;

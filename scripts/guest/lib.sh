@@ -89,8 +89,11 @@ run_kselftest() {
 	/^(not )?ok [0-9]+ / {
 		line = $0
 		notok = (line ~ /^not ok/)
+		num = line; sub(/^(not )?ok /, "", num); sub(/ .*/, "", num)
 		sub(/^(not )?ok [0-9]+ /, "", line)
-		t = line; sub(/ #.*/, "", t); sub(/^[^.]*\./, "", t)
+		t = line; sub(/ *#.*/, "", t); sub(/^[^.]*\./, "", t)
+		if (t == "")
+			t = "test" num
 		if (notok)
 			print "not ok " n "/" t " # kselftest not ok"
 		else if (line ~ /# SKIP/) {
@@ -115,22 +118,74 @@ run_kselftest() {
 meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 vmstat_val() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
-# fill_tmpfs: fill a tmpfs of its own (/fill, not size-capped) with
-# 8 MiB files until the free lent pages are used up (nr_free_swiotlb
-# below 1 MiB) or free memory gets short.  Movable allocations borrow
-# lent pages before regular memory falls below the high watermarks, so
-# the fill ends with that much regular memory free.
+# zone_watermarks NAME: sum of a watermark (min, low, high) over all zones,
+# in pages.
+zone_watermarks() {
+	awk -v k="$1" '$1 == k && NF == 2 { s += $2 } END { print s + 0 }' /proc/zoneinfo
+}
+
+# fill_tmpfs: fill a tmpfs of its own (/fill, not size-capped) until the
+# free lent pages are used up (nr_free_swiotlb below 1 MiB).  Movable
+# allocations borrow lent pages before regular memory falls below the
+# high watermarks, so regular memory stays about there; never go below
+# half-way between the min and high watermarks, where unmovable
+# allocations (page tables, pipes) would start to fail.  8 MiB files,
+# 1 MiB ones near the end so as not to overshoot.
 fill_tmpfs() {
-	local i=0 limit=${1:-4096}
+	local i=0 mib floor lent
+	floor=$(( ($(zone_watermarks min) + $(zone_watermarks high)) / 2 * 4 ))
 	if [ ! -d /fill ]; then
 		mkdir -p /fill
 		mount -t tmpfs -o size=100% fill /fill
 	fi
-	while [ $i -lt $limit ]; do
-		[ "$(vmstat_val nr_free_swiotlb)" -lt 256 ] && break
-		[ "$(meminfo_kb MemFree)" -lt 16384 ] && break
-		dd if=/dev/zero of=/fill/$i bs=1M count=8 2>/dev/null || break
+	while :; do
+		lent=$(vmstat_val nr_free_swiotlb)
+		[ "$lent" -lt 256 ] && break
+		[ $(( $(meminfo_kb MemFree) - lent * 4 )) -lt "$floor" ] && break
+		mib=8
+		[ "$lent" -lt 4096 ] && mib=1
+		dd if=/dev/zero of=/fill/$i bs=1M count=$mib 2>/dev/null || break
 		i=$((i + 1))
 	done
-	echo "harness: filled $((i * 8)) MiB of tmpfs; nr_free_swiotlb $(vmstat_val nr_free_swiotlb), MemFree $(meminfo_kb MemFree) kB"
+	echo "harness: filled /fill with $i files; nr_free_swiotlb $(vmstat_val nr_free_swiotlb)," \
+		"MemFree $(meminfo_kb MemFree) kB, floor $floor kB"
+}
+
+# make_pattern MIB: MIB MiB of random data in /tmp/pattern.
+make_pattern() {
+	dd if=/dev/urandom of=/tmp/pattern bs=1M count="$1" 2>/dev/null
+}
+
+# odirect_roundtrip KIB: write /tmp/pattern to /dev/vda with O_DIRECT in
+# KIB KiB requests, read it back the same way, compare the checksums.
+odirect_roundtrip() {
+	local kib=$1 size a b
+	size=$(wc -c </tmp/pattern)
+	dd if=/tmp/pattern of=/dev/vda bs="${kib}k" oflag=direct 2>/dev/null || return 1
+	a=$(md5sum </tmp/pattern)
+	b=$(dd if=/dev/vda bs="${kib}k" count=$((size / 1024 / kib)) iflag=direct 2>/dev/null | md5sum)
+	echo "harness: O_DIRECT in $kib KiB requests: wrote ${a%% *}, read ${b%% *}," \
+		"peak bounce slots $(swiotlb_stat io_tlb_used_hiwater)"
+	[ "$a" = "$b" ]
+}
+
+# lend_param_check VALUE WORD: swiotlb_lend=VALUE is reported once, by
+# name, saying WORD (what was done about it), and swiotlb still bounces
+# real I/O.
+lend_param_check() {
+	local val=$1 word=$2 lines
+	dmesg | grep 'swiotlb_lend:'
+	lines=$(dmesg | grep -c "swiotlb_lend: .*swiotlb_lend=$val")
+	if [ "$lines" = 1 ] &&
+	   dmesg | grep "swiotlb_lend: .*swiotlb_lend=$val" | grep -q "$word"; then
+		tap_ok error-reported
+	else
+		tap_fail error-reported "$lines log lines name swiotlb_lend=$val"
+	fi
+	make_pattern 8
+	if odirect_roundtrip 64 && [ "$(swiotlb_stat io_tlb_used_hiwater)" -gt 0 ]; then
+		tap_ok pool-works
+	else
+		tap_fail pool-works "I/O through swiotlb failed"
+	fi
 }
