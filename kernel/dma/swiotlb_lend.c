@@ -382,6 +382,26 @@ bool swiotlb_lend_pfn_lent(unsigned long pfn)
 	       !swiotlb_pool_owns(pool, paddr);
 }
 
+/**
+ * swiotlb_lend_first_lent_block() - where the first lent block is
+ * @nr_pages:	Set to the number of pages in a block.
+ *
+ * Context: Any context; the block may change hands right after.
+ * Return: The first page frame of the lowest lent block, or 0 if none.
+ */
+unsigned long swiotlb_lend_first_lent_block(unsigned long *nr_pages)
+{
+	unsigned long b;
+
+	if (!lender.pool)
+		return 0;
+	b = find_first_bit(lender.pool->lent_blocks, pool_nblocks());
+	if (b >= pool_nblocks())
+		return 0;
+	*nr_pages = block_pages();
+	return block_pfn(b);
+}
+
 static unsigned long lent_nslabs(void)
 {
 	return atomic_long_read(&lender.lent) * lender.layout.block_nslabs;

@@ -95,6 +95,7 @@ void swiotlb_lend_disable(const char *why);
 void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
 			    bool lent);
 void swiotlb_lend_create_debugfs(struct dentry *dir);
+unsigned long swiotlb_lend_first_lent_block(unsigned long *nr_pages);
 
 #else /* !CONFIG_SWIOTLB_LEND */
 

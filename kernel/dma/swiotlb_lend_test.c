@@ -11,6 +11,12 @@
  *	mode=<kind> pages=<allocated> lent=<from lent blocks>
  * "pin" is a movable allocation under memalloc_pin_save(), as GUP makes
  * for pages it is about to pin long-term.
+ *
+ * Writing "contig" instead takes the first lent block with
+ * alloc_contig_range() as a stranger would (MIGRATE_MOVABLE), which must
+ * fail, then as its owner (MIGRATE_SWIOTLB), which must succeed by
+ * migrating the pages in it, and frees it again, still lent:
+ *	contig pfn=<first pfn> movable=<errno> swiotlb=<errno>
  */
 
 #define pr_fmt(fmt) "swiotlb_lend_test: " fmt
@@ -27,6 +33,8 @@
 #include <linux/string.h>
 #include <linux/swiotlb_lend.h>
 #include <linux/uaccess.h>
+
+#include "swiotlb_lend.h"
 
 static DEFINE_MUTEX(probe_lock);
 static char probe_result[96] = "none\n";
@@ -62,6 +70,28 @@ static void alloc_probe(const char *mode, gfp_t gfp, bool pin)
 	pr_info("%s", probe_result);
 }
 
+static void contig_probe(void)
+{
+	unsigned long nr_pages = 0, pfn;
+	int stranger = -ENOENT, owner = -ENOENT;
+
+	pfn = swiotlb_lend_first_lent_block(&nr_pages);
+	if (pfn) {
+		stranger = alloc_contig_range(pfn, pfn + nr_pages,
+					      MIGRATE_MOVABLE, GFP_KERNEL);
+		if (!stranger)
+			free_contig_range(pfn, nr_pages);
+		owner = alloc_contig_range(pfn, pfn + nr_pages,
+					   MIGRATE_SWIOTLB, GFP_KERNEL);
+		if (!owner)
+			free_contig_range(pfn, nr_pages);
+	}
+	snprintf(probe_result, sizeof(probe_result),
+		 "contig pfn=%#lx movable=%d swiotlb=%d\n", pfn, stranger,
+		 owner);
+	pr_info("%s", probe_result);
+}
+
 static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
@@ -81,6 +111,8 @@ static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
 		alloc_probe(buf, GFP_KERNEL, false);
 	else if (!strcmp(buf, "pin"))
 		alloc_probe(buf, GFP_HIGHUSER_MOVABLE, true);
+	else if (!strcmp(buf, "contig"))
+		contig_probe();
 	else
 		count = -EINVAL;
 	mutex_unlock(&probe_lock);

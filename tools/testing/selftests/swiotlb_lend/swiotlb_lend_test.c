@@ -422,6 +422,40 @@ TEST(pin_allocations_never_use_lent_pages)
 	EXPECT_EQ(lent, 0);
 }
 
+/*
+ * Only the owner may take a lent block back with alloc_contig_range(),
+ * and taking it migrates the user pages in it: fill memory so that the
+ * block holds ours, let the test driver take it as a stranger (refused)
+ * and as its owner (done), and check our data.
+ */
+TEST(contig_range_only_for_owner)
+{
+	static struct fill f;
+	char buf[128];
+	unsigned long pfn;
+	int fd, fields, stranger, owner;
+	ssize_t n;
+
+	fd = open(ALLOC_PROBE, O_RDWR);
+	if (fd < 0)
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	fill_until_borrowed(&f, vmstat_val("nr_free_swiotlb") / 4, 0);
+	ASSERT_EQ(write(fd, "contig", 6), 6);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	ASSERT_GT(n, 0);
+	buf[n] = '\0';
+	close(fd);
+	ksft_print_msg("%s", buf);
+	fields = sscanf(buf, "contig pfn=%lx movable=%d swiotlb=%d", &pfn,
+			&stranger, &owner);
+	ASSERT_EQ(fields, 3);
+	EXPECT_NE(pfn, 0);
+	EXPECT_NE(stranger, 0);
+	EXPECT_EQ(owner, 0);
+	EXPECT_EQ(fill_check(&f), 0);
+	fill_free(&f);
+}
+
 #define PIN_PAGES 64
 
 TEST(longterm_pin_moves_page_out)
