@@ -8,7 +8,8 @@
 
 PKGS="build-essential git bc bison flex libelf-dev libssl-dev cpio xz-utils
       ccache perl python3 kmod rsync qemu-system-x86 busybox-static
-      stress-ng fio sparse gnuplot-nox libnuma-dev liburing-dev"
+      stress-ng fio sparse gnuplot-nox libnuma-dev liburing-dev
+      python3-ply python3-git"
 
 missing=
 for p in $PKGS; do
@@ -19,7 +20,9 @@ have_base=$(base_version)
 
 [ -z "$missing" ] && [ "$have_base" = "$BASE_PIN" ] && exit 0
 
-step "deps: installing${missing:- } ${BASE_PKG}=${BASE_PIN}"
+want=$missing
+[ "$have_base" = "$BASE_PIN" ] || want="$want ${BASE_PKG}=${BASE_PIN}"
+step "deps: installing$want"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
