@@ -15,7 +15,10 @@ if [ "$n" = 0 ]; then
 	echo "series: empty (no patches on base $BASE_PKG $ver)"
 	exit 0
 fi
-git -C "$SRC" format-patch -q --cover-letter --no-signature -o "$out" base..HEAD
+# The cover letter comes from the series' author, not the harness.
+from=$(git -C "$SRC" log --reverse --format='%an <%ae>' base..HEAD | head -n1)
+git -C "$SRC" format-patch -q --cover-letter --no-signature --from="$from" \
+	-o "$out" base..HEAD
 cover=$(ls "$out"/0000-cover-letter.patch)
 subject=$(sed -n '1p' "$TOP/patches/cover-letter")
 {
