@@ -16,9 +16,9 @@ if [ "$n" = 0 ]; then
 	exit 0
 fi
 # The cover letter comes from the series' author, not the harness.
-from=$(git -C "$SRC" log --reverse --format='%an <%ae>' base..HEAD | head -n1)
-git -C "$SRC" format-patch -q --cover-letter --no-signature --from="$from" \
-	-o "$out" base..HEAD
+GIT_COMMITTER_NAME=$(git -C "$SRC" log --reverse --format=%an base..HEAD | head -n1) \
+GIT_COMMITTER_EMAIL=$(git -C "$SRC" log --reverse --format=%ae base..HEAD | head -n1) \
+	git -C "$SRC" format-patch -q --cover-letter --no-signature -o "$out" base..HEAD
 cover=$(ls "$out"/0000-cover-letter.patch)
 subject=$(sed -n '1p' "$TOP/patches/cover-letter")
 {
