@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build what is needed and run every test scenario of a suite, one QEMU
-# boot each.  Prints one line per test and, as its last line,
-# "N passed, N failed[, N skipped]".  Exits non-zero on any failure.
+# boot each.  Prints one line per test, then "N skipped" if any, and as
+# its last line exactly "N passed, N failed".  Exits non-zero on any
+# failure.
 #
 # Usage: test.sh [--suite test|debug|soak] [--variant V] [scenario...]
 # A scenario's SUITE (in its .conf, default "test") selects it.
@@ -27,10 +28,11 @@ line() { echo "$*" | tee -a "$summary"; }
 pass() { passed=$((passed + 1)); line "PASS  $*"; }
 fail() { failed=$((failed + 1)); line "FAIL  $*"; }
 skip() { skipped=$((skipped + 1)); line "SKIP  $*"; }
+# The last line is exactly "N passed, N failed"; skips are counted on the
+# line before it.
 finish() {
-	local s="$passed passed, $failed failed"
-	[ $skipped = 0 ] || s="$s, $skipped skipped"
-	echo "$s" | tee -a "$summary"
+	[ $skipped = 0 ] || echo "$skipped skipped" | tee -a "$summary"
+	echo "$passed passed, $failed failed" | tee -a "$summary"
 }
 # A set-up step that fails (package, build) is one failed test.
 setup_failed() {
