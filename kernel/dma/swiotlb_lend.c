@@ -34,39 +34,7 @@
 
 #include "swiotlb_lend.h"
 
-/**
- * struct swiotlb_lender - lending state of the default swiotlb pool
- * @pool:	The default pool, once it lends its reserve.
- * @layout:	Its layout.
- * @lendable:	Lendable blocks (the reserve).
- * @lent:	Blocks the page allocator owns now.
- */
-struct swiotlb_lender {
-	struct io_tlb_pool *pool;
-	struct swiotlb_lend_layout layout;
-	unsigned long lendable;
-	atomic_long_t lent;
-};
-
-static struct swiotlb_lender lender;
-
-/* Blocks in the lending pool, lendable or not. */
-static unsigned long pool_nblocks(void)
-{
-	return lender.layout.nslabs / lender.layout.block_nslabs;
-}
-
-/* Pages per block. */
-static unsigned long block_pages(void)
-{
-	return 1UL << (lender.layout.block_shift - PAGE_SHIFT);
-}
-
-/* First page frame of a block of the lending pool. */
-static unsigned long block_pfn(unsigned long block)
-{
-	return PHYS_PFN(lender.pool->start) + block * block_pages();
-}
+struct swiotlb_lender swiotlb_lender;
 
 static enum swiotlb_lend_param lend_param = SWIOTLB_LEND_PARAM_DEFAULT;
 static u64 lend_reserve;
@@ -328,39 +296,39 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 		for (b = area_first; b < area_first + area_blocks; b++)
 			swiotlb_lend_set_owner(pool, b, true);
 	}
-	lender.pool = pool;
-	lender.layout = *layout;
-	lender.lendable = bitmap_weight(pool->lent_blocks, nblocks);
+	swiotlb_lender.pool = pool;
+	swiotlb_lender.layout = *layout;
+	swiotlb_lender.lendable = bitmap_weight(pool->lent_blocks, nblocks);
 }
 
 static int __init swiotlb_lend_activate(void)
 {
-	struct io_tlb_pool *pool = lender.pool;
-	const struct swiotlb_lend_layout *l = &lender.layout;
+	struct io_tlb_pool *pool = swiotlb_lender.pool;
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	unsigned long b, pfn;
 
 	if (!pool)
 		return 0;
 
-	for_each_set_bit(b, pool->lent_blocks, pool_nblocks()) {
-		pfn = block_pfn(b);
+	for_each_set_bit(b, pool->lent_blocks, swiotlb_lend_nblocks()) {
+		pfn = swiotlb_lend_block_pfn(b);
 		if (page_zone(pfn_to_page(pfn)) !=
-		    page_zone(pfn_to_page(pfn + block_pages() - 1))) {
+		    page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1))) {
 			/* The block stays out of service: never lent, never used. */
 			pr_warn("block at pfn %#lx spans two zones: not lent\n", pfn);
 			continue;
 		}
 		/* memblock_alloc() registered the pool with kmemleak. */
 		kmemleak_free_part_phys(PFN_PHYS(pfn),
-					block_pages() << PAGE_SHIFT);
+					swiotlb_lend_block_pages() << PAGE_SHIFT);
 		init_swiotlb_reserved_pageblock(pfn_to_page(pfn));
-		atomic_long_inc(&lender.lent);
+		atomic_long_inc(&swiotlb_lender.lent);
 	}
 	pr_info("pool %lu MiB = base %lu MiB + lendable reserve %lu MiB (%lu blocks of %lu KiB, %u areas); lent %lu MiB\n",
 		MIB(l->nslabs), MIB(l->base_nslabs),
-		MIB(l->nslabs - l->base_nslabs), lender.lendable,
+		MIB(l->nslabs - l->base_nslabs), swiotlb_lender.lendable,
 		1UL << (l->block_shift - 10), l->nareas,
-		MIB(atomic_long_read(&lender.lent) * l->block_nslabs));
+		MIB(atomic_long_read(&swiotlb_lender.lent) * l->block_nslabs));
 	return 0;
 }
 core_initcall(swiotlb_lend_activate);
@@ -375,7 +343,7 @@ core_initcall(swiotlb_lend_activate);
  */
 bool swiotlb_lend_pfn_lent(unsigned long pfn)
 {
-	struct io_tlb_pool *pool = lender.pool;
+	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	phys_addr_t paddr = PFN_PHYS(pfn);
 
 	return pool && paddr >= pool->start && paddr < pool->end &&
@@ -393,18 +361,18 @@ unsigned long swiotlb_lend_first_lent_block(unsigned long *nr_pages)
 {
 	unsigned long b;
 
-	if (!lender.pool)
+	if (!swiotlb_lender.pool)
 		return 0;
-	b = find_first_bit(lender.pool->lent_blocks, pool_nblocks());
-	if (b >= pool_nblocks())
+	b = find_first_bit(swiotlb_lender.pool->lent_blocks, swiotlb_lend_nblocks());
+	if (b >= swiotlb_lend_nblocks())
 		return 0;
-	*nr_pages = block_pages();
-	return block_pfn(b);
+	*nr_pages = swiotlb_lend_block_pages();
+	return swiotlb_lend_block_pfn(b);
 }
 
 static unsigned long lent_nslabs(void)
 {
-	return atomic_long_read(&lender.lent) * lender.layout.block_nslabs;
+	return atomic_long_read(&swiotlb_lender.lent) * swiotlb_lender.layout.block_nslabs;
 }
 
 /**
@@ -417,8 +385,8 @@ void swiotlb_lend_report_meminfo(struct seq_file *m)
 {
 	unsigned long total = 0, lent = 0;
 
-	if (lender.pool) {
-		total = (lender.lendable * lender.layout.block_nslabs) <<
+	if (swiotlb_lender.pool) {
+		total = (swiotlb_lender.lendable * swiotlb_lender.layout.block_nslabs) <<
 			(IO_TLB_SHIFT - 10);
 		lent = lent_nslabs() << (IO_TLB_SHIFT - 10);
 	}
@@ -439,19 +407,19 @@ DEFINE_DEBUGFS_ATTRIBUTE(fops_io_tlb_lent_nslabs, io_tlb_lent_nslabs_get,
 /* One line per lendable block: index, first pfn, owner. */
 static int lend_blocks_show(struct seq_file *m, void *v)
 {
-	struct io_tlb_pool *pool = lender.pool;
-	const struct swiotlb_lend_layout *l = &lender.layout;
+	struct io_tlb_pool *pool = swiotlb_lender.pool;
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	unsigned long area_blocks, base_blocks, b;
 
 	if (!pool)
 		return 0;
 	area_blocks = l->area_nslabs / l->block_nslabs;
 	base_blocks = (l->area_nslabs - l->area_lend_nslabs) / l->block_nslabs;
-	for (b = 0; b < pool_nblocks(); b++) {
+	for (b = 0; b < swiotlb_lend_nblocks(); b++) {
 		/* Lendable blocks are the top of each area. */
 		if (b % area_blocks < base_blocks)
 			continue;
-		seq_printf(m, "%lu %#lx %s\n", b, block_pfn(b),
+		seq_printf(m, "%lu %#lx %s\n", b, swiotlb_lend_block_pfn(b),
 			   test_bit(b, pool->lent_blocks) ? "lent" : "owned");
 	}
 	return 0;

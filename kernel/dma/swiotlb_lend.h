@@ -6,6 +6,8 @@
 #ifndef _KERNEL_DMA_SWIOTLB_LEND_H
 #define _KERNEL_DMA_SWIOTLB_LEND_H
 
+#include <linux/atomic.h>
+#include <linux/pfn.h>
 #include <linux/swiotlb.h>
 #include <linux/types.h>
 
@@ -80,6 +82,41 @@ unsigned long swiotlb_kunit_area_used(struct io_tlb_pool *pool,
 #endif
 
 #ifdef CONFIG_SWIOTLB_LEND
+
+/**
+ * struct swiotlb_lender - lending state of the default swiotlb pool
+ * @pool:	The default pool, once it lends its reserve.
+ * @layout:	Its layout.
+ * @lendable:	Lendable blocks (the reserve).
+ * @lent:	Blocks the page allocator owns now.
+ */
+struct swiotlb_lender {
+	struct io_tlb_pool *pool;
+	struct swiotlb_lend_layout layout;
+	unsigned long lendable;
+	atomic_long_t lent;
+};
+
+extern struct swiotlb_lender swiotlb_lender;
+
+/* Blocks in the lending pool, lendable or not. */
+static inline unsigned long swiotlb_lend_nblocks(void)
+{
+	return swiotlb_lender.layout.nslabs / swiotlb_lender.layout.block_nslabs;
+}
+
+/* Pages per block. */
+static inline unsigned long swiotlb_lend_block_pages(void)
+{
+	return 1UL << (swiotlb_lender.layout.block_shift - PAGE_SHIFT);
+}
+
+/* First page frame of a block of the lending pool. */
+static inline unsigned long swiotlb_lend_block_pfn(unsigned long block)
+{
+	return PHYS_PFN(swiotlb_lender.pool->start) +
+	       block * swiotlb_lend_block_pages();
+}
 
 int swiotlb_lend_parse(const char *str, enum swiotlb_lend_param *param,
 		       u64 *bytes);

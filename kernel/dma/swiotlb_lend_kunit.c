@@ -15,6 +15,7 @@
 #include <linux/vmalloc.h>
 
 #include "swiotlb_lend.h"
+#include "swiotlb_lend_reclaim.h"
 
 #define BLOCK_SHIFT	21			/* 2 MiB pageblocks */
 #define BLOCK_NSLABS	(1UL << (BLOCK_SHIFT - IO_TLB_SHIFT))
@@ -372,6 +373,94 @@ static void lend_map_never_returns_lent_slots(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 1);
 }
 
+/* Slots given back are free runs again, exactly as at boot. */
+static void lend_give_slots_restores_runs(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	int idx[TEST_AREA_NSLABS / IO_TLB_SEGSIZE + 1];
+	unsigned int i;
+	int n;
+
+	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
+	for (i = 0; i < TEST_AREA_NSLABS; i++)
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i),
+				IO_TLB_SEGSIZE - (i % IO_TLB_SEGSIZE));
+
+	/* Every segment of the area can be mapped again, the block's too. */
+	for (n = 0; n < ARRAY_SIZE(idx); n++) {
+		idx[n] = map_segment(ctx, 0);
+		if (idx[n] < 0)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, n, (int)(TEST_AREA_NSLABS / IO_TLB_SEGSIZE));
+	for (i = 0; i < n; i++)
+		unmap_slot(ctx, idx[i]);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0), 0);
+}
+
+static void lend_give_slots_bad(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+
+	/* Nothing above the window to give, or not whole segments. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, 2 * BLOCK_NSLABS),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), BLOCK_NSLABS);
+}
+
+/*
+ * Reclaim and re-lend with bounce buffers in use right below the block and
+ * in the next area: their runs are untouched, and a release next to the
+ * block never merges into a block that is lent.
+ */
+static void lend_give_take_at_edges(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	int below, next;
+
+	/* The whole area 0 lent: nothing to map there. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, 2 * BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, map_segment(ctx, 0), -1);
+
+	/* One block back: exactly its slots can be mapped. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), BLOCK_NSLABS);
+	/* The last segment below the top block, and the next area's first. */
+	next = map_segment(ctx, 1);
+	KUNIT_ASSERT_EQ(test, next, (int)TEST_AREA_NSLABS);
+	while ((below = map_segment(ctx, 0)) >= 0 &&
+	       below != BLOCK_NSLABS - IO_TLB_SEGSIZE)
+		;
+	KUNIT_ASSERT_EQ(test, below, (int)(BLOCK_NSLABS - IO_TLB_SEGSIZE));
+
+	/* Give the top block: runs of the busy neighbours stay 0. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS),
+			IO_TLB_SEGSIZE);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_AREA_NSLABS - 1), 1);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_AREA_NSLABS), 0);
+
+	/* Lend it again, then release the neighbour below: no merge. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+	unmap_slot(ctx, below);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, below), IO_TLB_SEGSIZE);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 1);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS), 0);
+	unmap_slot(ctx, next);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_AREA_NSLABS),
+			IO_TLB_SEGSIZE);
+}
+
 /* Ownership lookup at block edges */
 
 static void lend_owner_at_block_edges(struct kunit *test)
@@ -404,6 +493,118 @@ static void lend_owner_at_block_edges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bits[0], 0UL);
 }
 
+/* Reclaim policy */
+
+static void reclaim_wmarks(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(4096, 16384, 32768), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(1, 32768, 32768), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(0, 16384, 32768), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(16384, 16384, 32768), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(16385, 16384, 32768), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(4096, 32769, 32768), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_check_wmarks(ULONG_MAX, ULONG_MAX, 32768),
+			-EINVAL);
+
+	/* Shares round up, so a small watermark never becomes zero. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_area_share(16384, 2), 8192U);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_area_share(4097, 2), 2049U);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_area_share(1, 8), 1U);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_area_share(4096, 1), 4096U);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_area_share(4096, 0), 4096U);
+}
+
+static void reclaim_pick_block(struct kunit *test)
+{
+	struct swiotlb_lend_candidate c[] = {
+		{ .area = 0, .block = 16, .area_free = 100, .used_pages = 300 },
+		{ .area = 1, .block = 48, .area_free = 900, .used_pages = 12 },
+		{ .area = 2, .block = 80, .area_free = 50, .used_pages = 12 },
+		{ .area = 3, .block = 112, .area_free = 50, .used_pages = 12 },
+	};
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_pick_block(c, 0), -1);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_pick_block(c, 1), 0);
+	/* Fewest pages to migrate first. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_pick_block(c, 2), 1);
+	/* Same cost: the area with the fewest free slots. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_pick_block(c, 3), 2);
+	/* Same cost and need: the lowest block. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_pick_block(c, 4), 2);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_pick_block(c + 3, 1), 0);
+}
+
+/*
+ * One area under a load, step by step, with the worker's rules: reclaim a
+ * block below the low share until the high share is reached, re-lend while
+ * a block's worth stays above the high share.  Returns the number of
+ * blocks that moved either way.
+ */
+static unsigned int simulate(unsigned long *owned, unsigned long base,
+			     unsigned long reserve, const unsigned long *used,
+			     unsigned int steps, unsigned long low,
+			     unsigned long high)
+{
+	unsigned int moves = 0, i;
+
+	for (i = 0; i < steps; i++) {
+		unsigned long u = min(used[i], *owned);
+
+		if (*owned - u < low) {
+			while (*owned - u < high && *owned < base + reserve) {
+				*owned += BLOCK_NSLABS;
+				moves++;
+			}
+		} else {
+			while (*owned > base &&
+			       swiotlb_lend_may_relend(*owned - u, BLOCK_NSLABS,
+						       high)) {
+				*owned -= BLOCK_NSLABS;
+				moves++;
+			}
+		}
+	}
+	return moves;
+}
+
+static void reclaim_hysteresis(struct kunit *test)
+{
+	const unsigned long base = 16 * BLOCK_NSLABS, reserve = 16 * BLOCK_NSLABS;
+	const unsigned long low = base / 8, high = base / 2;
+	unsigned long load[64], owned = base;
+	unsigned int i;
+
+	/* A steady load that keeps free slots between the watermarks. */
+	for (i = 0; i < ARRAY_SIZE(load); i++)
+		load[i] = base - high + 1 + (i * 997) % (high - low - 2);
+	KUNIT_EXPECT_EQ(test, simulate(&owned, base, reserve, load,
+				       ARRAY_SIZE(load), low, high), 0U);
+	KUNIT_EXPECT_EQ(test, owned, base);
+
+	/* A burst that needs most of the reserve: reclaimed, then held. */
+	for (i = 0; i < ARRAY_SIZE(load); i++)
+		load[i] = base + reserve / 2;
+	KUNIT_EXPECT_GT(test, simulate(&owned, base, reserve, load, 4, low,
+				       high), 0U);
+	KUNIT_EXPECT_GE(test, owned - load[0], high);
+	/* The same load again and again moves nothing. */
+	KUNIT_EXPECT_EQ(test, simulate(&owned, base, reserve, load + 4,
+				       ARRAY_SIZE(load) - 4, low, high), 0U);
+
+	/* Idle: everything is lent again, and nothing flips back. */
+	memset(load, 0, sizeof(load));
+	simulate(&owned, base, reserve, load, 1, low, high);
+	KUNIT_EXPECT_EQ(test, owned, base);
+	KUNIT_EXPECT_EQ(test, simulate(&owned, base, reserve, load,
+				       ARRAY_SIZE(load), low, high), 0U);
+
+	/* Never more than the whole reserve, even for an impossible load. */
+	for (i = 0; i < ARRAY_SIZE(load); i++)
+		load[i] = 4 * (base + reserve);
+	simulate(&owned, base, reserve, load, ARRAY_SIZE(load), low, high);
+	KUNIT_EXPECT_EQ(test, owned, base + reserve);
+}
+
 static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(lend_parse_good),
 	KUNIT_CASE(lend_parse_bad),
@@ -412,6 +613,9 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(lend_layout_small_pool),
 	KUNIT_CASE(lend_layout_area_spreading),
 	KUNIT_CASE(lend_owner_at_block_edges),
+	KUNIT_CASE(reclaim_wmarks),
+	KUNIT_CASE(reclaim_pick_block),
+	KUNIT_CASE(reclaim_hysteresis),
 	{}
 };
 
@@ -425,6 +629,9 @@ static struct kunit_case lend_pool_cases[] = {
 	KUNIT_CASE(lend_take_slots_bad),
 	KUNIT_CASE(lend_take_slots_busy),
 	KUNIT_CASE(lend_map_never_returns_lent_slots),
+	KUNIT_CASE(lend_give_slots_restores_runs),
+	KUNIT_CASE(lend_give_slots_bad),
+	KUNIT_CASE(lend_give_take_at_edges),
 	{}
 };
 

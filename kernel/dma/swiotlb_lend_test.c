@@ -17,24 +17,49 @@
  * fail, then as its owner (MIGRATE_SWIOTLB), which must succeed by
  * migrating the pages in it, and frees it again, still lent:
  *	contig pfn=<first pfn> movable=<errno> swiotlb=<errno>
+ *
+ * /sys/kernel/debug/swiotlb_lend_test/burst maps bounce buffers through
+ * swiotlb for a device of its own, whatever swiotlb= says:
+ *	map <count> <size> <to|from|bidi> <atomic|sleep>
+ *		maps <count> buffers of <size> bytes (up to 256 KiB) and
+ *		holds them; "atomic" maps with interrupts off and fails at
+ *		once when no slots are free, "sleep" maps with
+ *		DMA_ATTR_MAY_SLEEP and may wait for lent slots to come back.
+ *		Each buffer gets its own pattern: copied in by the mapping
+ *		(to, bidi), or written by the "device" (from, bidi).
+ *	release
+ *		checks every held buffer still holds its pattern, unmaps it
+ *		and, for from and bidi, checks the pattern came back.
+ *	burst <count> <size> <dir> <mode>
+ *		map, then release.
+ * Reading it gives the result of the last command:
+ *	held=<n> mapped=<n> failed=<n> verify_errors=<n> waits=<n>
+ *	max_map_us=<n> total_map_us=<n>
+ * where waits counts the mappings that had to wait for slots.
  */
 
 #define pr_fmt(fmt) "swiotlb_lend_test: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
+#include <linux/platform_device.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swiotlb.h>
 #include <linux/swiotlb_lend.h>
 #include <linux/uaccess.h>
 
 #include "swiotlb_lend.h"
+#include "swiotlb_lend_reclaim.h"
 
 static DEFINE_MUTEX(probe_lock);
 static char probe_result[96] = "none\n";
@@ -92,17 +117,28 @@ static void contig_probe(void)
 	pr_info("%s", probe_result);
 }
 
-static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
+/* A command written to a debugfs file, whitespace trimmed. */
+static int read_command(char *buf, size_t size, const char __user *ubuf,
+			size_t count)
 {
-	char buf[16];
-
-	if (count >= sizeof(buf))
+	if (count >= size)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
 	strim(buf);
+	return 0;
+}
+
+static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char buf[16];
+	int ret;
+
+	ret = read_command(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
 
 	mutex_lock(&probe_lock);
 	if (!strcmp(buf, "movable"))
@@ -127,25 +163,265 @@ static int alloc_probe_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int alloc_probe_open(struct inode *inode, struct file *file)
+DEFINE_SHOW_STORE_ATTRIBUTE(alloc_probe);
+
+#define BURST_MAX_SIZE		(IO_TLB_SEGSIZE * IO_TLB_SIZE)
+#define BURST_MAX_COUNT		65536
+
+/**
+ * struct burst - bounce buffers held by the burst interface
+ * @lock:	Serializes commands.
+ * @dev:	Device the buffers are mapped for.
+ * @tlb:	Bounce buffer of each held mapping.
+ * @seed:	Pattern seed of each held mapping: its place in the burst.
+ * @orig:	Original buffer, shared by all mappings one after the other.
+ * @count:	Mappings asked for.
+ * @held:	Mappings held now (the first @held entries of @tlb).
+ * @size:	Size of each mapping.
+ * @dir:	Direction of the mappings.
+ * @failed:	Mappings that failed.
+ * @verify_errors: Buffers whose contents were wrong.
+ * @waits:	Mappings that waited for slots.
+ * @max_ns:	Longest mapping.
+ * @total_ns:	Time spent mapping.
+ */
+struct burst {
+	struct mutex lock;	/* one command at a time */
+	struct device *dev;
+	phys_addr_t *tlb;
+	u32 *seed;
+	void *orig;
+	unsigned int count;
+	unsigned int held;
+	size_t size;
+	enum dma_data_direction dir;
+	unsigned int failed;
+	unsigned int verify_errors;
+	unsigned long waits;
+	u64 max_ns;
+	u64 total_ns;
+};
+
+static struct burst burst = {
+	.lock = __MUTEX_INITIALIZER(burst.lock),
+};
+
+/* Pattern of buffer @seed; the "device" writes its complement. */
+static void fill_pattern(void *buf, size_t size, u32 seed)
 {
-	return single_open(file, alloc_probe_show, NULL);
+	u32 *p = buf;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(*p); i++)
+		p[i] = seed * 0x9e3779b9 + i;
 }
 
-static const struct file_operations alloc_probe_fops = {
-	.owner = THIS_MODULE,
-	.open = alloc_probe_open,
-	.read = seq_read,
-	.write = alloc_probe_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+static bool check_pattern(const void *buf, size_t size, u32 seed)
+{
+	const u32 *p = buf;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(*p); i++)
+		if (p[i] != seed * 0x9e3779b9 + i)
+			return false;
+	return true;
+}
+
+static u32 device_seed(unsigned int i)
+{
+	return ~i;
+}
+
+static int burst_map(unsigned int count, size_t size,
+		     enum dma_data_direction dir, bool may_sleep)
+{
+	unsigned long attrs = DMA_ATTR_NO_WARN, flags, waits;
+	phys_addr_t orig, tlb;
+	unsigned int i;
+	u64 start, ns;
+
+	if (burst.tlb)
+		return -EBUSY;
+	burst.tlb = kvcalloc(count, sizeof(*burst.tlb), GFP_KERNEL);
+	burst.seed = kvcalloc(count, sizeof(*burst.seed), GFP_KERNEL);
+	burst.orig = (void *)__get_free_pages(GFP_KERNEL, get_order(size));
+	if (!burst.tlb || !burst.seed || !burst.orig) {
+		kvfree(burst.tlb);
+		kvfree(burst.seed);
+		free_pages((unsigned long)burst.orig, get_order(size));
+		burst.tlb = NULL;
+		burst.seed = NULL;
+		burst.orig = NULL;
+		return -ENOMEM;
+	}
+	burst.count = count;
+	burst.size = size;
+	burst.dir = dir;
+	burst.failed = 0;
+	burst.verify_errors = 0;
+	burst.max_ns = 0;
+	burst.total_ns = 0;
+	if (may_sleep)
+		attrs |= DMA_ATTR_MAY_SLEEP;
+	orig = virt_to_phys(burst.orig);
+	waits = swiotlb_lend_waits();
+
+	for (i = 0; i < count; i++) {
+		fill_pattern(burst.orig, size, i);
+		start = ktime_get_ns();
+		if (may_sleep) {
+			tlb = swiotlb_tbl_map_single(burst.dev, orig, size, 0,
+						     dir, attrs);
+		} else {
+			local_irq_save(flags);
+			tlb = swiotlb_tbl_map_single(burst.dev, orig, size, 0,
+						     dir, attrs);
+			local_irq_restore(flags);
+		}
+		ns = ktime_get_ns() - start;
+		burst.total_ns += ns;
+		burst.max_ns = max(burst.max_ns, ns);
+		if (tlb == (phys_addr_t)DMA_MAPPING_ERROR) {
+			burst.failed++;
+			continue;
+		}
+		/* What the mapping copied in, then what the "device" writes. */
+		if (dir != DMA_FROM_DEVICE &&
+		    !check_pattern(phys_to_virt(tlb), size, i))
+			burst.verify_errors++;
+		if (dir != DMA_TO_DEVICE)
+			fill_pattern(phys_to_virt(tlb), size, device_seed(i));
+		burst.seed[burst.held] = i;
+		burst.tlb[burst.held++] = tlb;
+		cond_resched();
+	}
+	burst.waits = swiotlb_lend_waits() - waits;
+	return 0;
+}
+
+static void burst_release(void)
+{
+	unsigned int i;
+	u32 seed;
+
+	for (i = 0; i < burst.held; i++) {
+		/* The bounce buffer must not have changed while held. */
+		seed = burst.seed[i];
+		if (burst.dir != DMA_TO_DEVICE)
+			seed = device_seed(seed);
+		if (!check_pattern(phys_to_virt(burst.tlb[i]), burst.size, seed))
+			burst.verify_errors++;
+		swiotlb_tbl_unmap_single(burst.dev, burst.tlb[i], burst.size,
+					 burst.dir, 0);
+		if (burst.dir != DMA_TO_DEVICE &&
+		    !check_pattern(burst.orig, burst.size, seed))
+			burst.verify_errors++;
+		cond_resched();
+	}
+	burst.held = 0;
+	kvfree(burst.tlb);
+	kvfree(burst.seed);
+	burst.tlb = NULL;
+	burst.seed = NULL;
+	free_pages((unsigned long)burst.orig, get_order(burst.size));
+	burst.orig = NULL;
+}
+
+static int parse_burst(char *buf, unsigned int *count, size_t *size,
+		       enum dma_data_direction *dir, bool *may_sleep)
+{
+	char dirs[8], mode[8];
+	unsigned int sz;
+
+	if (sscanf(buf, "%u %u %7s %7s", count, &sz, dirs, mode) != 4)
+		return -EINVAL;
+	if (!*count || *count > BURST_MAX_COUNT || !sz || sz > BURST_MAX_SIZE ||
+	    sz % sizeof(u32))
+		return -EINVAL;
+	*size = sz;
+	if (!strcmp(dirs, "to"))
+		*dir = DMA_TO_DEVICE;
+	else if (!strcmp(dirs, "from"))
+		*dir = DMA_FROM_DEVICE;
+	else if (!strcmp(dirs, "bidi"))
+		*dir = DMA_BIDIRECTIONAL;
+	else
+		return -EINVAL;
+	if (!strcmp(mode, "sleep"))
+		*may_sleep = true;
+	else if (!strcmp(mode, "atomic"))
+		*may_sleep = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t burst_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	enum dma_data_direction dir;
+	unsigned int nr;
+	bool may_sleep;
+	char buf[64];
+	size_t size;
+	int ret;
+
+	ret = read_command(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+
+	mutex_lock(&burst.lock);
+	if (!strcmp(buf, "release")) {
+		ret = burst.held || burst.tlb ? 0 : -ENOENT;
+		if (!ret)
+			burst_release();
+	} else if (!strncmp(buf, "map ", 4)) {
+		ret = parse_burst(buf + 4, &nr, &size, &dir, &may_sleep);
+		if (!ret)
+			ret = burst_map(nr, size, dir, may_sleep);
+	} else if (!strncmp(buf, "burst ", 6)) {
+		ret = parse_burst(buf + 6, &nr, &size, &dir, &may_sleep);
+		if (!ret)
+			ret = burst_map(nr, size, dir, may_sleep);
+		if (!ret)
+			burst_release();
+	} else {
+		ret = -EINVAL;
+	}
+	mutex_unlock(&burst.lock);
+	return ret ?: count;
+}
+
+static int burst_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&burst.lock);
+	seq_printf(m, "held=%u mapped=%u failed=%u verify_errors=%u waits=%lu max_map_us=%llu total_map_us=%llu\n",
+		   burst.held, burst.count - burst.failed, burst.failed,
+		   burst.verify_errors, burst.waits,
+		   div_u64(burst.max_ns, NSEC_PER_USEC),
+		   div_u64(burst.total_ns, NSEC_PER_USEC));
+	mutex_unlock(&burst.lock);
+	return 0;
+}
+
+DEFINE_SHOW_STORE_ATTRIBUTE(burst);
 
 static int __init swiotlb_lend_test_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("swiotlb_lend_test", NULL);
+	struct platform_device *pdev;
 
 	debugfs_create_file("alloc_probe", 0600, dir, NULL, &alloc_probe_fops);
+
+	pdev = platform_device_register_simple("swiotlb_lend_test",
+					       PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(pdev) ||
+	    dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64))) {
+		pr_err("no device for bursts: burst is not available\n");
+		return 0;
+	}
+	burst.dev = &pdev->dev;
+	debugfs_create_file("burst", 0600, dir, NULL, &burst_fops);
 	return 0;
 }
 late_initcall(swiotlb_lend_test_init);

@@ -4,7 +4,9 @@
  * the reserve of the default swiotlb pool shows up as lent Swiotlb
  * pageblocks, movable memory (anonymous, page cache) uses it, unmovable
  * and to-be-pinned allocations never do, and a long-term pin migrates a
- * page out of a lent block before pinning it.
+ * page out of a lent block before pinning it.  A DMA burst through the
+ * test driver that needs the reserve gets it back from user memory, the
+ * reserve is lent again once idle, and a pinned page only costs its block.
  *
  * Needs root, debugfs, and for some tests CONFIG_SWIOTLB_LEND_TEST.
  * Exits with KSFT_SKIP when the kernel does not lend.
@@ -13,12 +15,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
 
@@ -26,6 +31,7 @@
 
 #define SWIOTLB_DEBUGFS	"/sys/kernel/debug/swiotlb/"
 #define ALLOC_PROBE	"/sys/kernel/debug/swiotlb_lend_test/alloc_probe"
+#define BURST		"/sys/kernel/debug/swiotlb_lend_test/burst"
 #define MAX_BLOCKS	4096
 
 /* A /proc/meminfo value in kB, or -1 if the key is absent. */
@@ -176,24 +182,37 @@ static unsigned long virt_to_pfn(int pagemap, void *addr)
 	return entry & ((1ULL << 55) - 1);
 }
 
-/* Run the test driver's allocation probe; -1 if it is not there. */
-static int alloc_probe(const char *mode, long *pages, long *lent)
+/*
+ * Write a command to a test driver file and read its result into @buf;
+ * -1 if the driver is not there or refuses the command.
+ */
+static int driver_command(const char *path, const char *cmd, char *buf,
+			  size_t size)
 {
-	char buf[128];
-	int fd = open(ALLOC_PROBE, O_RDWR);
+	int fd = open(path, O_RDWR);
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	if (write(fd, mode, strlen(mode)) != (ssize_t)strlen(mode)) {
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
 		close(fd);
 		return -1;
 	}
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	n = pread(fd, buf, size - 1, 0);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return 0;
+}
+
+/* Run the test driver's allocation probe; -1 if it is not there. */
+static int alloc_probe(const char *mode, long *pages, long *lent)
+{
+	char buf[128];
+
+	if (driver_command(ALLOC_PROBE, mode, buf, sizeof(buf)))
+		return -1;
 	if (sscanf(buf, "mode=%*s pages=%ld lent=%ld", pages, lent) != 2)
 		return -1;
 	return 0;
@@ -433,18 +452,12 @@ TEST(contig_range_only_for_owner)
 	static struct fill f;
 	char buf[128];
 	unsigned long pfn;
-	int fd, fields, stranger, owner;
-	ssize_t n;
+	int fields, stranger, owner;
 
-	fd = open(ALLOC_PROBE, O_RDWR);
-	if (fd < 0)
+	if (access(ALLOC_PROBE, W_OK))
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
 	fill_until_borrowed(&f, vmstat_val("nr_free_swiotlb") / 4, 0);
-	ASSERT_EQ(write(fd, "contig", 6), 6);
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	ASSERT_GT(n, 0);
-	buf[n] = '\0';
-	close(fd);
+	ASSERT_EQ(driver_command(ALLOC_PROBE, "contig", buf, sizeof(buf)), 0);
 	ksft_print_msg("%s", buf);
 	fields = sscanf(buf, "contig pfn=%lx movable=%d swiotlb=%d", &pfn,
 			&stranger, &owner);
@@ -605,6 +618,372 @@ TEST(direct_dma_of_lent_pages)
 	fill_free(&f);
 	close(pagemap);
 	close(fd);
+}
+
+/* Reclaim on demand, re-lend at idle */
+
+struct burst_result {
+	long held, mapped, failed, verify_errors, waits, max_us, total_us;
+};
+
+/* What reading the burst file gives, in two parts for the line length. */
+#define BURST_COUNTS	"held=%ld mapped=%ld failed=%ld verify_errors=%ld"
+#define BURST_TIMES	" waits=%ld max_map_us=%ld total_map_us=%ld"
+
+/* Run a burst command; the result, or -1 if the driver is not there. */
+static int burst(const char *cmd, struct burst_result *r)
+{
+	char buf[256];
+
+	if (driver_command(BURST, cmd, buf, sizeof(buf)))
+		return -1;
+	ksft_print_msg("%s: %s", cmd, buf);
+	if (sscanf(buf, BURST_COUNTS BURST_TIMES, &r->held, &r->mapped,
+		   &r->failed, &r->verify_errors, &r->waits, &r->max_us,
+		   &r->total_us) != 7)
+		return -1;
+	return 0;
+}
+
+static int write_long(const char *path, long val)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY), len, ret;
+
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%ld\n", val);
+	ret = write(fd, buf, len) == len ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait up to @timeout seconds for the whole reserve to be lent. */
+static int wait_all_lent(double timeout)
+{
+	double end = now_s() + timeout;
+	long total = meminfo_kb("SwiotlbLendTotal");
+
+	while (meminfo_kb("SwiotlbLent") != total) {
+		if (now_s() > end)
+			return -1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* Slots of the base pool and of the reserve. */
+static void pool_slots(long *base, long *reserve)
+{
+	*reserve = meminfo_kb("SwiotlbLendTotal") / 2;
+	*base = read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs") - *reserve;
+}
+
+/* A burst of 64 KiB mappings covering @slots slots (2 KiB each). */
+#define BURST_SIZE	65536
+static long burst_count(long slots)
+{
+	return slots * 2048 / BURST_SIZE;
+}
+
+/*
+ * Anonymous pages of @f that are in lent blocks are kept (their addresses
+ * go to @kept), all others are dropped so that migration has room.
+ */
+static long keep_lent_pages(struct fill *f, int pagemap, char **kept,
+			    long max)
+{
+	long psz = sysconf(_SC_PAGESIZE), block_pages = pages_per_block();
+	unsigned long pfns[MAX_BLOCKS], pfn;
+	int nblocks = lent_blocks(pfns, MAX_BLOCKS), c;
+	long n = 0;
+	size_t i;
+
+	for (c = 0; c < f->nchunks; c++) {
+		if (!f->anon[c])
+			continue;
+		for (i = 0; i < CHUNK / psz; i++) {
+			char *addr = f->anon[c] + i * psz;
+
+			pfn = virt_to_pfn(pagemap, addr);
+			if (pfn && n < max &&
+			    pfn_in_blocks(pfn, pfns, nblocks, block_pages))
+				kept[n++] = addr;
+			else
+				madvise(addr, psz, MADV_DONTNEED);
+		}
+	}
+	return n;
+}
+
+/* Pages among @kept and the page cache chunks whose pattern is wrong. */
+static long check_kept(struct fill *f, char **kept, long n)
+{
+	long psz = sysconf(_SC_PAGESIZE), bad = 0, k;
+	char buf[4096];
+	size_t i;
+	int c;
+
+	for (k = 0; k < n; k++) {
+		for (c = 0; c < f->nchunks; c++)
+			if (f->anon[c] && kept[k] >= f->anon[c] &&
+			    kept[k] < f->anon[c] + CHUNK)
+				break;
+		i = (kept[k] - f->anon[c]) / psz;
+		bad += *(uint64_t *)kept[k] != pattern(page_no(c, i));
+	}
+	for (c = 0; c < f->nchunks; c++) {
+		if (f->anon[c])
+			continue;
+		for (i = 0; i < CHUNK / psz; i++)
+			if (pread(f->memfd, buf, sizeof(buf),
+				  (off_t)(c * CHUNK + i * psz)) != sizeof(buf) ||
+			    *(uint64_t *)buf != pattern(page_no(c, i)))
+				bad++;
+	}
+	return bad;
+}
+
+#define MAX_KEPT	1048576L
+
+TEST(burst_takes_reserve_back)
+{
+	long base, reserve, used, success, free_lent, nkept;
+	struct burst_result r;
+	static struct fill f;
+	char cmd[64], **kept;
+	int pagemap;
+
+	if (access(BURST, W_OK))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(wait_all_lent(60), 0);
+	pool_slots(&base, &reserve);
+	pagemap = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_GE(pagemap, 0);
+	kept = calloc(MAX_KEPT, sizeof(*kept));
+	ASSERT_NE(kept, NULL);
+
+	/* The reserve full of user memory: anonymous and page cache. */
+	fill_until_borrowed(&f, vmstat_val("nr_free_swiotlb") / 8, 1);
+	nkept = keep_lent_pages(&f, pagemap, kept, MAX_KEPT);
+	free_lent = vmstat_val("nr_free_swiotlb");
+	used = reserve / 2 - free_lent;
+	ksft_print_msg("reserve %ld pages: %ld in use (%ld anonymous kept), regular free %ld\n",
+		       reserve / 2, used, nkept, regular_free());
+	ASSERT_GE(used, reserve / 2 / 2);
+
+	/* More than the base pool: three quarters of the reserve too. */
+	success = vmstat_val("swiotlb_lend_reclaim_success");
+	snprintf(cmd, sizeof(cmd), "map %ld %d bidi sleep",
+		 burst_count(base + reserve * 3 / 4), BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	EXPECT_EQ(r.failed, 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(r.held, burst_count(base + reserve * 3 / 4));
+	EXPECT_GE(vmstat_val("swiotlb_lend_reclaim_success") - success,
+		  reserve * 3 / 4 / (pages_per_block() * page_kb() / 2));
+	EXPECT_LT(meminfo_kb("SwiotlbLent"), meminfo_kb("SwiotlbLendTotal"));
+	ASSERT_EQ(burst("release", &r), 0);
+	EXPECT_EQ(r.verify_errors, 0);
+
+	/* What was migrated out of the reserve is intact. */
+	EXPECT_EQ(check_kept(&f, kept, nkept), 0);
+	fill_free(&f);
+	free(kept);
+	close(pagemap);
+}
+
+#define RELEND_DELAY_MS	1000
+
+TEST(reserve_lent_again_after_grace)
+{
+	long base, reserve, delay, relent, total, held_lent;
+	struct burst_result r;
+	double start, took;
+	char cmd[64];
+
+	if (access(BURST, W_OK))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(wait_all_lent(60), 0);
+	pool_slots(&base, &reserve);
+	total = meminfo_kb("SwiotlbLendTotal");
+	delay = read_long(SWIOTLB_DEBUGFS "lend_relend_delay_ms");
+	ASSERT_GT(delay, 0);
+	ASSERT_EQ(write_long(SWIOTLB_DEBUGFS "lend_relend_delay_ms",
+			     RELEND_DELAY_MS), 0);
+
+	snprintf(cmd, sizeof(cmd), "map %ld %d to sleep",
+		 burst_count(base + reserve / 2), BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	EXPECT_EQ(r.failed, 0);
+	held_lent = meminfo_kb("SwiotlbLent");
+	EXPECT_LT(held_lent, total);
+	relent = vmstat_val("swiotlb_lend_relend");
+	ASSERT_EQ(burst("release", &r), 0);
+	start = now_s();
+
+	/* Idle now: lent again after the grace period (and TCG slack). */
+	EXPECT_EQ(wait_all_lent(RELEND_DELAY_MS / 1000.0 + 20), 0);
+	took = now_s() - start;
+	ksft_print_msg("lent again %.2f s after the release (grace %d ms)\n",
+		       took, RELEND_DELAY_MS);
+	EXPECT_EQ(vmstat_val("swiotlb_lend_relend") - relent,
+		  (total - held_lent) / (pages_per_block() * page_kb()));
+	EXPECT_EQ(write_long(SWIOTLB_DEBUGFS "lend_relend_delay_ms", delay), 0);
+}
+
+/*
+ * The lendable blocks, from lend_blocks: index, first pfn, and area (runs
+ * of consecutive indices, one per area).  Returns how many, or -1.
+ */
+static int lendable_blocks(long *idx, unsigned long *pfn, int *area, int max)
+{
+	unsigned long block, p, prev = -2UL;
+	int n = 0, a = -1;
+	char state[16];
+	FILE *f = fopen(SWIOTLB_DEBUGFS "lend_blocks", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%lu %lx %15s", &block, &p, state) == 3 && n < max) {
+		if (block != prev + 1)
+			a++;
+		prev = block;
+		idx[n] = block;
+		pfn[n] = p;
+		area[n++] = a;
+	}
+	fclose(f);
+	return n;
+}
+
+static int block_state_lent(long idx)
+{
+	unsigned long block, p;
+	char state[16];
+	int lent = -1;
+	FILE *f = fopen(SWIOTLB_DEBUGFS "lend_blocks", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%lu %lx %15s", &block, &p, state) == 3)
+		if ((long)block == idx)
+			lent = !strcmp(state, "lent");
+	fclose(f);
+	return lent;
+}
+
+TEST(pinned_page_fails_only_its_block)
+{
+	long psz = sysconf(_SC_PAGESIZE), block_pages = pages_per_block();
+	long nprocs = sysconf(_SC_NPROCESSORS_ONLN);
+	long base, reserve, fails, success, slots, idx[MAX_BLOCKS];
+	int n, pagemap, pipefd[2], c, k, best = -1, area[MAX_BLOCKS];
+	int nareas, per_area;
+	unsigned long pfn[MAX_BLOCKS], p;
+	char *pin = NULL, cmd[64];
+	cpu_set_t cpus, area_cpu;
+	struct burst_result r;
+	static struct fill f;
+	struct iovec iov;
+	uint64_t want = 0;
+	size_t i;
+
+	if (access(BURST, W_OK))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(wait_all_lent(60), 0);
+	n = lendable_blocks(idx, pfn, area, MAX_BLOCKS);
+	ASSERT_GT(n, 0);
+	nareas = area[n - 1] + 1;
+	if (nareas < 2)
+		SKIP(return, "one area lends: a pinned block stops it all");
+	per_area = n / nareas;
+	pool_slots(&base, &reserve);
+	pagemap = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_GE(pagemap, 0);
+
+	/*
+	 * One of our anonymous pages in a lent block, as close to the bottom
+	 * of its area's reserve as we find: the worker takes an area's lent
+	 * blocks from the bottom up, so it must come to that one.  Area k is
+	 * CPU k's, so only areas of online CPUs qualify.
+	 */
+	fill_until_borrowed(&f, vmstat_val("nr_free_swiotlb") / 8, 0);
+	for (c = 0; c < f.nchunks; c++) {
+		for (i = 0; i < CHUNK / psz; i++) {
+			p = virt_to_pfn(pagemap, f.anon[c] + i * psz);
+			for (k = 0; k < n; k++) {
+				if (p < pfn[k] || p >= pfn[k] + block_pages ||
+				    area[k] >= nprocs)
+					continue;
+				/* Fewest blocks below it in its area. */
+				if (best < 0 || k % per_area < best % per_area) {
+					best = k;
+					pin = f.anon[c] + i * psz;
+					want = pattern(page_no(c, i));
+				}
+			}
+		}
+	}
+	if (!pin) {
+		fill_free(&f);
+		SKIP(return, "none of our pages landed in a lent block");
+	}
+	/* Everything else goes, so the other blocks are cheap to take. */
+	for (c = 0; c < f.nchunks; c++)
+		for (i = 0; i < CHUNK / psz; i++)
+			if (f.anon[c] + i * psz != pin)
+				madvise(f.anon[c] + i * psz, psz, MADV_DONTNEED);
+
+	/* A pipe holds a reference to a vmspliced page: it cannot move. */
+	ASSERT_EQ(pipe(pipefd), 0);
+	iov.iov_base = pin;
+	iov.iov_len = psz;
+	ASSERT_EQ(vmsplice(pipefd[1], &iov, 1, 0), psz);
+	k = best % per_area;
+	ksft_print_msg("pinned a page in block %ld of area %d, %d lent blocks below it\n",
+		       idx[best], area[best], k);
+
+	/*
+	 * Map from the CPU whose area that is: the burst fills that area's
+	 * base share and the k blocks below the pinned one, so the worker
+	 * comes to the pinned block, fails and goes on with the next area,
+	 * where the burst spills over, below that area's low watermark.
+	 */
+	ASSERT_EQ(sched_getaffinity(0, sizeof(cpus), &cpus), 0);
+	CPU_ZERO(&area_cpu);
+	CPU_SET(area[best], &area_cpu);
+	ASSERT_EQ(sched_setaffinity(0, sizeof(area_cpu), &area_cpu), 0);
+	slots = base / nareas + k * reserve / n + base / nareas * 15 / 16;
+
+	fails = vmstat_val("swiotlb_lend_reclaim_fail");
+	success = vmstat_val("swiotlb_lend_reclaim_success");
+	snprintf(cmd, sizeof(cmd), "map %ld %d from sleep",
+		 burst_count(slots), BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	EXPECT_EQ(r.failed, 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	/* The pinned block failed and stayed lent; the others came back. */
+	EXPECT_GT(vmstat_val("swiotlb_lend_reclaim_fail") - fails, 0);
+	EXPECT_GT(vmstat_val("swiotlb_lend_reclaim_success") - success, 0);
+	EXPECT_EQ(block_state_lent(idx[best]), 1);
+	ASSERT_EQ(burst("release", &r), 0);
+	ASSERT_EQ(sched_setaffinity(0, sizeof(cpus), &cpus), 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(*(uint64_t *)pin, want);
+
+	close(pipefd[0]);
+	close(pipefd[1]);
+	fill_free(&f);
+	close(pagemap);
 }
 
 int main(int argc, char **argv)

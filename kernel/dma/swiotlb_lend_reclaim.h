@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * swiotlb lending: taking lent blocks back on demand and lending them
+ * again at idle.  Interface between the slot allocator (swiotlb.c) and
+ * the reclaim worker (swiotlb_lend_reclaim.c).  Private to kernel/dma.
+ */
+#ifndef _KERNEL_DMA_SWIOTLB_LEND_RECLAIM_H
+#define _KERNEL_DMA_SWIOTLB_LEND_RECLAIM_H
+
+#include <linux/compiler.h>
+#include <linux/swiotlb.h>
+#include <linux/types.h>
+
+struct dentry;
+
+/**
+ * struct swiotlb_lend_candidate - a lent block the worker may take back
+ * @area:	Area the block would join.
+ * @block:	Block index in the pool.
+ * @area_free:	Free slots of that area now.
+ * @used_pages:	Pages of the block in use, which reclaim has to migrate.
+ */
+struct swiotlb_lend_candidate {
+	unsigned int area;
+	unsigned long block;
+	unsigned long area_free;
+	unsigned long used_pages;
+};
+
+/* Slot allocator primitives, in swiotlb.c. */
+int swiotlb_area_give_slots(struct io_tlb_pool *pool, unsigned int area_index,
+			    unsigned int nslots);
+unsigned long swiotlb_area_used(struct io_tlb_pool *pool,
+				unsigned int area_index);
+
+#ifdef CONFIG_SWIOTLB_LEND
+
+/* Per-area share of the high watermark; 0 until the worker is up. */
+extern unsigned int swiotlb_lend_area_high;
+
+int swiotlb_lend_check_wmarks(unsigned long low, unsigned long high,
+			      unsigned long base_nslabs);
+unsigned int swiotlb_lend_area_share(unsigned long wmark, unsigned int nareas);
+int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
+			    unsigned int n);
+bool swiotlb_lend_may_relend(unsigned long area_free,
+			     unsigned long block_nslabs,
+			     unsigned long area_high);
+
+void __swiotlb_lend_note_free(unsigned int area_free);
+void swiotlb_lend_kick(void);
+bool swiotlb_lend_wait(unsigned long *deadline);
+unsigned long swiotlb_lend_waits(void);
+void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir);
+
+/**
+ * swiotlb_lend_note_free() - tell the worker how many slots an area has left
+ * @pool:	Pool of the area.
+ * @area_free:	Free slots of the area after a mapping.
+ *
+ * One comparison when the area is above its share of the high watermark,
+ * which is the common case; below it the worker hears of it.
+ *
+ * Context: Any context; no locks taken unless the worker must be queued.
+ */
+static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
+					  unsigned int area_free)
+{
+	if (pool->lent_blocks &&
+	    unlikely(area_free < READ_ONCE(swiotlb_lend_area_high)))
+		__swiotlb_lend_note_free(area_free);
+}
+
+#else /* !CONFIG_SWIOTLB_LEND */
+
+static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
+					  unsigned int area_free)
+{
+}
+
+static inline void swiotlb_lend_kick(void)
+{
+}
+
+static inline bool swiotlb_lend_wait(unsigned long *deadline)
+{
+	return false;
+}
+
+static inline unsigned long swiotlb_lend_waits(void)
+{
+	return 0;
+}
+
+static inline void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir)
+{
+}
+
+#endif /* CONFIG_SWIOTLB_LEND */
+
+#endif /* _KERNEL_DMA_SWIOTLB_LEND_RECLAIM_H */
