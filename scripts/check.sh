@@ -5,6 +5,9 @@
 # the same file in the base so that only new warnings count.
 
 . "$(dirname "$0")/lib.sh"
+# Debian's python3 for checkpatch's SPDX check (python3-ply), whatever
+# interpreter comes first in PATH.
+export PATH="/usr/bin:/bin:$PATH"
 
 "$TOP/scripts/series.sh" >/dev/null
 patches=$(ls "$TOP"/out/series/*.patch 2>/dev/null | grep -v 0000-cover-letter || true)

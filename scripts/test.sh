@@ -64,11 +64,26 @@ else
 	done | sort | cut -d' ' -f2)
 fi
 
+# A scenario may ask for a kernel variant of its own (VARIANT= in its
+# .conf), e.g. the debug kernel for a stress run; it is built once, when
+# first needed.
+built=" $variant "
 for s in $scenarios; do
-	EXPECT=ok TESTS=
+	EXPECT=ok TESTS= VARIANT=
 	. "$TOP/scripts/scenarios/$s.conf"
-	step "test[$suite]: scenario $s"
-	"$TOP/scripts/qemu-run.sh" --variant "$variant" "$s" || true
+	v=${VARIANT:-$variant}
+	step "test[$suite]: scenario $s (kernel $v)"
+	if [ "${built#* $v }" = "$built" ]; then
+		if "$TOP/scripts/build-kernel.sh" "$v" &&
+		   "$TOP/scripts/build-initramfs.sh" "$v" test &&
+		   "$TOP/scripts/accel.sh" "$v"; then
+			built="$built$v "
+		else
+			fail "$s/setup: building the $v kernel failed, see above"
+			continue
+		fi
+	fi
+	"$TOP/scripts/qemu-run.sh" --variant "$v" "$s" || true
 	dir=$LOGS/$s
 	outcome=$(cat "$dir/outcome" 2>/dev/null || echo missing)
 	if [ "$EXPECT" != ok ]; then
