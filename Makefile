@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help run test test-debug kernel baseline prepare export series apply check clean
+.PHONY: help run test test-debug soak kernel baseline prepare export series apply check clean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -20,6 +20,10 @@ test:
 ## make test-debug  the same tests on the debug kernel (KASAN, lockdep, DEBUG_VM)
 test-debug:
 	@$(S)/test.sh --suite test --variant debug
+
+## make soak        the reclaim stress scenario for ten minutes
+soak:
+	@$(S)/test.sh --suite soak
 
 ## make kernel      build the kernel only; last line "kernel: <image>"
 kernel:

@@ -1,0 +1,3 @@
+# lend-stress for ten minutes.
+STRESS_SECONDS=600
+. /scenarios/lend-stress.sh

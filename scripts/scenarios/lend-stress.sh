@@ -1,0 +1,117 @@
+# Stress: memory stressors keep the lent reserve busy while DMA bursts take
+# it back and idle periods lend it again, with bounced O_DIRECT I/O on
+# virtio-blk alongside.  Data is checked everywhere (burst patterns, I/O
+# checksums), sleepable bursts must never fail, and once idle the counters
+# must add up with every lendable block lent again.
+# STRESS_SECONDS sets the length (lend-soak runs it for longer).
+seconds=${STRESS_SECONDS:-60}
+d=/sys/kernel/debug/swiotlb
+t=/sys/kernel/debug/swiotlb_lend_test/burst
+
+if [ ! -w "$t" ] || [ ! -r "$d/lend_worker" ]; then
+	tap_skip lend-stress "no lending or no test driver in this kernel"
+	return 0
+fi
+block_kb=$(( $(awk '/^Pages per block:/ { print $4 }' /proc/pagetypeinfo) * 4 ))
+total_kb=$(meminfo_kb SwiotlbLendTotal)
+reserve=$(( total_kb / 2 ))
+base=$(( $(swiotlb_stat io_tlb_nslabs) - reserve ))
+lendable=$(( total_kb / block_kb ))
+# More than the base pool: the burst needs three quarters of the reserve.
+count=$(( (base + reserve * 3 / 4) * 2048 / 65536 ))
+echo 1000 >"$d/lend_relend_delay_ms"
+
+lent0=$(( $(meminfo_kb SwiotlbLent) / block_kb ))
+success0=$(vmstat_val swiotlb_lend_reclaim_success)
+relend0=$(vmstat_val swiotlb_lend_relend)
+fail0=$(vmstat_val swiotlb_lend_reclaim_fail)
+
+stress-ng --vm 1 --vm-bytes 30% --vm-keep --memfd 1 --memfd-bytes 64M \
+	--pagemove 1 --pagemove-bytes 32M --pageswap 1 \
+	--bigheap 1 --bigheap-growth 256K --oom-avoid \
+	--timeout "${seconds}s" --metrics-brief >/tmp/stress.log 2>&1 &
+stress=$!
+
+# Bursts: sleepable ones must all map; atomic ones may fail, never corrupt.
+(
+	end=$(( $(date +%s) + seconds ))
+	i=0
+	while [ "$(date +%s)" -lt "$end" ]; do
+		for mode in "bidi sleep" "from sleep" "to atomic"; do
+			echo "burst $count 65536 $mode" >"$t" || echo "write-error $mode"
+			echo "$mode $(cat "$t")"
+		done
+		i=$((i + 1))
+		# Idle for longer than the grace period now and then: re-lend.
+		[ $((i % 3)) = 0 ] && sleep 2
+	done
+) >/tmp/bursts.log 2>&1 &
+bursts=$!
+
+make_pattern 8
+io=0 io_bad=0
+end=$(( $(date +%s) + seconds ))
+while [ "$(date +%s)" -lt "$end" ]; do
+	for kib in 4 256; do
+		io=$((io + 1))
+		odirect_roundtrip "$kib" >/dev/null || io_bad=$((io_bad + 1))
+	done
+done
+wait "$bursts"
+wait "$stress"
+tail -n 12 /tmp/stress.log
+
+sleep_fail=$(awk '/sleep/ { for (i = 1; i <= NF; i++) if ($i ~ /^failed=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
+atomic_fail=$(awk '/atomic/ { for (i = 1; i <= NF; i++) if ($i ~ /^failed=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
+verify=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^verify_errors=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
+waits=$(awk '/sleep/ { for (i = 1; i <= NF; i++) if ($i ~ /^waits=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
+stall=$(awk '/sleep/ { for (i = 1; i <= NF; i++) if ($i ~ /^max_map_us=/) { split($i, a, "="); if (a[2] > m) m = a[2] } } END { print m + 0 }' /tmp/bursts.log)
+nbursts=$(grep -c 'held=' /tmp/bursts.log)
+write_errors=$(grep -c '^write-error' /tmp/bursts.log)
+echo "harness: $nbursts bursts of $count x 64 KiB: sleepable failures $sleep_fail" \
+	"($waits mappings waited, longest mapping $stall us, wait limit $(cat $d/lend_wait_ms) ms)," \
+	"atomic failures $atomic_fail, verify errors $verify, write errors $write_errors;" \
+	"$io O_DIRECT round trips, $io_bad bad"
+
+grep sleep /tmp/bursts.log | grep -v ' failed=0 ' | head -n 5
+if [ "$nbursts" -gt 0 ] && [ "$sleep_fail" = 0 ] && [ "$write_errors" = 0 ]; then
+	tap_ok lend-stress/sleepable-bursts-never-fail
+else
+	tap_fail lend-stress/sleepable-bursts-never-fail "$sleep_fail failures, $write_errors write errors in $nbursts bursts"
+fi
+if [ "$verify" = 0 ] && [ "$io_bad" = 0 ] && [ "$io" -gt 0 ]; then
+	tap_ok lend-stress/data-intact
+else
+	tap_fail lend-stress/data-intact "$verify burst verify errors, $io_bad of $io O_DIRECT round trips bad"
+fi
+
+# Idle: everything is lent again within the grace period (plus slack).
+i=0
+while [ "$(meminfo_kb SwiotlbLent)" != "$total_kb" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cat "$d/lend_worker"
+success=$(( $(vmstat_val swiotlb_lend_reclaim_success) - success0 ))
+relend=$(( $(vmstat_val swiotlb_lend_relend) - relend0 ))
+fails=$(( $(vmstat_val swiotlb_lend_reclaim_fail) - fail0 ))
+lent=$(( $(meminfo_kb SwiotlbLent) / block_kb ))
+listed=$(grep -c ' lent$' "$d/lend_blocks")
+worker_lent=$(awk '/^lent_blocks:/ { print $2 }' "$d/lend_worker")
+echo "harness: reclaimed $success blocks ($fails failed attempts), relent $relend;" \
+	"lent $lent of $lendable (lend_blocks $listed, worker $worker_lent)," \
+	"bounce slots in use $(swiotlb_stat io_tlb_used)," \
+	"reclaim latency us (last max) $(cat "$d/lend_reclaim_latency_us")"
+if [ "$success" -gt 0 ] && [ "$relend" -gt 0 ]; then
+	tap_ok lend-stress/reserve-cycled
+else
+	tap_fail lend-stress/reserve-cycled "reclaimed $success, relent $relend"
+fi
+if [ "$lent" = "$lendable" ] && [ "$listed" = "$lendable" ] &&
+   [ "$worker_lent" = "$lendable" ] &&
+   [ $((lent0 - success + relend)) = "$lent" ] &&
+   [ "$(swiotlb_stat io_tlb_used)" = 0 ]; then
+	tap_ok lend-stress/nothing-leaked
+else
+	tap_fail lend-stress/nothing-leaked "lent $lent (lend_blocks $listed, worker $worker_lent) of $lendable; $lent0 - $success + $relend; slots in use $(swiotlb_stat io_tlb_used)"
+fi
