@@ -4,6 +4,10 @@
 # checksums), sleepable bursts must never fail, and once idle the counters
 # must add up with every lendable block lent again.
 # STRESS_SECONDS sets the length (lend-soak runs it for longer).
+# Sleepable mappings may wait STRESS_WAIT_MS for slots: 500 ms, not the
+# default 100 ms, because TCG runs 20 to 50 times slower than hardware and
+# the stressors make migration slower still (reclaiming one pageblock took
+# up to 125 ms here); the kselftests check the default.
 seconds=${STRESS_SECONDS:-60}
 d=/sys/kernel/debug/swiotlb
 t=/sys/kernel/debug/swiotlb_lend_test/burst
@@ -20,6 +24,7 @@ lendable=$(( total_kb / block_kb ))
 # More than the base pool: the burst needs three quarters of the reserve.
 count=$(( (base + reserve * 3 / 4) * 2048 / 65536 ))
 echo 1000 >"$d/lend_relend_delay_ms"
+echo "${STRESS_WAIT_MS:-500}" >"$d/lend_wait_ms"
 
 lent0=$(( $(meminfo_kb SwiotlbLent) / block_kb ))
 success0=$(vmstat_val swiotlb_lend_reclaim_success)
