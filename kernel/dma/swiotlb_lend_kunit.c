@@ -605,6 +605,28 @@ static void reclaim_hysteresis(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, owned, base + reserve);
 }
 
+/* The grace period before re-lending, across jiffies wraps. */
+static void reclaim_quiet_wait(struct kunit *test)
+{
+	const unsigned long grace = 5000;
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(5000, 4000, grace), 4000UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(9000, 4000, grace), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(9001, 4000, grace), 0UL);
+	/* Busy right now, and busy a tick after "now" was read. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(4000, 4000, grace), grace);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(4000, 4001, grace), 0UL);
+	/* Busy just before jiffies wrapped. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(100, ULONG_MAX - 10, grace),
+			grace - 111);
+	/*
+	 * Never busy since boot (last_busy 0) with jiffies still short of
+	 * their first wrap, as on 32-bit: quiet, not a wait of minutes.
+	 */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(ULONG_MAX - 287000, 0, grace),
+			0UL);
+}
+
 static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(lend_parse_good),
 	KUNIT_CASE(lend_parse_bad),
@@ -616,6 +638,7 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(reclaim_wmarks),
 	KUNIT_CASE(reclaim_pick_block),
 	KUNIT_CASE(reclaim_hysteresis),
+	KUNIT_CASE(reclaim_quiet_wait),
 	{}
 };
 

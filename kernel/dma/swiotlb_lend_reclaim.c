@@ -228,6 +228,30 @@ bool swiotlb_lend_may_relend(unsigned long area_free,
 	return area_free >= area_high + block_nslabs;
 }
 
+/**
+ * swiotlb_lend_quiet_wait() - how long until the pool has been quiet enough
+ * @now:	jiffies now.
+ * @last_busy:	jiffies when an area was last below its high share.
+ * @grace:	The grace period, in jiffies.
+ *
+ * Unsigned arithmetic, so that a jiffies wrap (early on 32-bit, where
+ * jiffies start 5 minutes before their wrap) never turns into a wait of
+ * days; a @last_busy a tick ahead of @now (a racing map) counts as quiet,
+ * the re-lend checks the free slots anyway.
+ *
+ * Context: Any context.
+ * Return: 0 if the pool has been quiet for @grace, or the jiffies left
+ * until then (at most @grace).
+ */
+unsigned long swiotlb_lend_quiet_wait(unsigned long now,
+				      unsigned long last_busy,
+				      unsigned long grace)
+{
+	unsigned long since = now - last_busy;
+
+	return since < grace ? grace - since : 0;
+}
+
 /* True once the worker is set up for the default pool. */
 static bool reclaimer_ready(void)
 {
@@ -518,14 +542,14 @@ static void relend_work_fn(struct work_struct *work)
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	unsigned long grace = msecs_to_jiffies(READ_ONCE(reclaimer.relend_delay_ms));
-	unsigned long quiet_at = READ_ONCE(reclaimer.last_busy) + grace;
-	unsigned long base = area_base_nslabs(), limit, i;
+	unsigned long last_busy = READ_ONCE(reclaimer.last_busy);
+	unsigned long base = area_base_nslabs(), limit, i, wait;
 	bool pending = false;
 	unsigned int a;
 
-	if (time_before(jiffies, quiet_at)) {
-		queue_delayed_work(reclaimer.wq, &reclaimer.relend_work,
-				   quiet_at - jiffies + 1);
+	wait = swiotlb_lend_quiet_wait(jiffies, last_busy, grace);
+	if (wait) {
+		queue_delayed_work(reclaimer.wq, &reclaimer.relend_work, wait + 1);
 		return;
 	}
 
@@ -591,6 +615,7 @@ static int __init swiotlb_lend_reclaim_init(void)
 		pr_err("no memory for the reclaim worker: the reserve stays lent\n");
 		return -ENOMEM;
 	}
+	reclaimer.last_busy = jiffies;
 	/* Default watermarks: see Documentation/core-api/swiotlb-lend.rst. */
 	set_wmarks(l->base_nslabs / 8, l->base_nslabs / 2);
 	/* Pairs with smp_load_acquire() in reclaimer_ready(). */

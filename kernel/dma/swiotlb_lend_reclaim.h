@@ -46,6 +46,9 @@ int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
 bool swiotlb_lend_may_relend(unsigned long area_free,
 			     unsigned long block_nslabs,
 			     unsigned long area_high);
+unsigned long swiotlb_lend_quiet_wait(unsigned long now,
+				      unsigned long last_busy,
+				      unsigned long grace);
 
 void __swiotlb_lend_note_free(unsigned int area_free);
 void swiotlb_lend_kick(void);
