@@ -39,26 +39,35 @@ frag_paths=()
 for f in $frags; do frag_paths+=("$TOP/configs/$f"); done
 
 # Verify that every option a fragment asks for made it into .config:
-# Kconfig silently drops options whose dependencies are not met.
+# Kconfig silently drops options whose dependencies are not met, and a
+# build of another commit in the same tree (one that lacks an option's
+# Kconfig entry) drops it from .config for good.  With "quiet", only the
+# status says whether it matches.
 verify_config() {
-	local f opt want got bad=0
+	local f opt want got msg bad=0 quiet=${1:-}
 	for f in "${frag_paths[@]}"; do
 		while read -r opt want; do
 			got=$(grep -E "^$opt=|^# $opt is not set" "$obj/.config" | head -n1 || true)
+			msg=
 			case $got in
 			"$opt=$want") ;;
-			"# $opt is not set") [ "$want" = n ] || { warn "$opt: wanted $want, not set"; bad=1; } ;;
-			"") [ "$want" = n ] || { warn "$opt: wanted $want, missing"; bad=1; } ;;
-			*) warn "$opt: wanted $want, got ${got#*=}"; bad=1 ;;
+			"# $opt is not set") [ "$want" = n ] || msg="$opt: wanted $want, not set" ;;
+			"") [ "$want" = n ] || msg="$opt: wanted $want, missing" ;;
+			*) msg="$opt: wanted $want, got ${got#*=}" ;;
 			esac
+			[ -z "$msg" ] && continue
+			bad=1
+			[ -n "$quiet" ] || warn "$msg"
 		done < <(sed -nE 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)/\1 \2/p;
 				s/^# (CONFIG_[A-Za-z0-9_]+) is not set/\1 n/p' "$f")
 	done
+	[ -n "$quiet" ] && return $bad
 	[ $bad = 0 ] || die "kernel config for '$variant' does not match configs/ (see above)"
 }
 
 cfg_stamp=$( (echo "$ARCH $frags"; cat "${frag_paths[@]}"; git -C "$ksrc" rev-parse HEAD:scripts/kconfig) | sha256sum | cut -d' ' -f1)
-if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.config-stamp" 2>/dev/null)" != "$cfg_stamp" ]; then
+if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.config-stamp" 2>/dev/null)" != "$cfg_stamp" ] ||
+   ! verify_config quiet; then
 	step "kernel[$variant]: configuring (tinyconfig + $frags)"
 	run_logged "$LOGS/config-$variant.log" "${KMAKE[@]}" tinyconfig
 	run_logged "$LOGS/config-$variant.log" env -C "$obj" \
@@ -89,6 +98,8 @@ if ! wait $pid; then
 	grep -E 'error|Error' "$LOGS/kernel-$variant.log" | head -n 20 >&2
 	die "kernel[$variant] build failed (log: build/logs/kernel-$variant.log)"
 fi
+# kbuild's syncconfig may have changed .config if Kconfig changed.
+verify_config
 info "kernel[$variant]: built in $(($(date +%s) - t0)) s, $(grep -c '^  CC' "$LOGS/kernel-$variant.log" || true) objects compiled"
 
 if [ ! -f "$obj/usr/include/linux/dma-mapping.h" ] ||
