@@ -172,9 +172,13 @@ DEFINE_SHOW_STORE_ATTRIBUTE(alloc_probe);
  * struct burst - bounce buffers held by the burst interface
  * @lock:	Serializes commands.
  * @dev:	Device the buffers are mapped for.
+ * @active:	A burst is mapped and not released yet.
  * @tlb:	Bounce buffer of each held mapping.
  * @seed:	Pattern seed of each held mapping: its place in the burst.
  * @orig:	Original buffer, shared by all mappings one after the other.
+ *
+ * The buffers are allocated once, at boot: a burst under memory pressure
+ * must not fail for the driver's own allocations.
  * @count:	Mappings asked for.
  * @held:	Mappings held now (the first @held entries of @tlb).
  * @size:	Size of each mapping.
@@ -188,6 +192,7 @@ DEFINE_SHOW_STORE_ATTRIBUTE(alloc_probe);
 struct burst {
 	struct mutex lock;	/* one command at a time */
 	struct device *dev;
+	bool active;
 	phys_addr_t *tlb;
 	u32 *seed;
 	void *orig;
@@ -240,20 +245,9 @@ static int burst_map(unsigned int count, size_t size,
 	unsigned int i;
 	u64 start, ns;
 
-	if (burst.tlb)
+	if (burst.active)
 		return -EBUSY;
-	burst.tlb = kvcalloc(count, sizeof(*burst.tlb), GFP_KERNEL);
-	burst.seed = kvcalloc(count, sizeof(*burst.seed), GFP_KERNEL);
-	burst.orig = (void *)__get_free_pages(GFP_KERNEL, get_order(size));
-	if (!burst.tlb || !burst.seed || !burst.orig) {
-		kvfree(burst.tlb);
-		kvfree(burst.seed);
-		free_pages((unsigned long)burst.orig, get_order(size));
-		burst.tlb = NULL;
-		burst.seed = NULL;
-		burst.orig = NULL;
-		return -ENOMEM;
-	}
+	burst.active = true;
 	burst.count = count;
 	burst.size = size;
 	burst.dir = dir;
@@ -319,12 +313,7 @@ static void burst_release(void)
 		cond_resched();
 	}
 	burst.held = 0;
-	kvfree(burst.tlb);
-	kvfree(burst.seed);
-	burst.tlb = NULL;
-	burst.seed = NULL;
-	free_pages((unsigned long)burst.orig, get_order(burst.size));
-	burst.orig = NULL;
+	burst.active = false;
 }
 
 static int parse_burst(char *buf, unsigned int *count, size_t *size,
@@ -372,7 +361,7 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 
 	mutex_lock(&burst.lock);
 	if (!strcmp(buf, "release")) {
-		ret = burst.held || burst.tlb ? 0 : -ENOENT;
+		ret = burst.active ? 0 : -ENOENT;
 		if (!ret)
 			burst_release();
 	} else if (!strncmp(buf, "map ", 4)) {
@@ -418,6 +407,17 @@ static int __init swiotlb_lend_test_init(void)
 	if (IS_ERR(pdev) ||
 	    dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64))) {
 		pr_err("no device for bursts: burst is not available\n");
+		return 0;
+	}
+	burst.tlb = kvcalloc(BURST_MAX_COUNT, sizeof(*burst.tlb), GFP_KERNEL);
+	burst.seed = kvcalloc(BURST_MAX_COUNT, sizeof(*burst.seed), GFP_KERNEL);
+	burst.orig = (void *)__get_free_pages(GFP_KERNEL,
+					      get_order(BURST_MAX_SIZE));
+	if (!burst.tlb || !burst.seed || !burst.orig) {
+		kvfree(burst.tlb);
+		kvfree(burst.seed);
+		free_pages((unsigned long)burst.orig, get_order(BURST_MAX_SIZE));
+		pr_err("no memory for bursts: burst is not available\n");
 		return 0;
 	}
 	burst.dev = &pdev->dev;

@@ -79,6 +79,7 @@ echo "harness: $nbursts bursts of $count x 64 KiB: sleepable failures $sleep_fai
 	"$io O_DIRECT round trips, $io_bad bad"
 
 grep sleep /tmp/bursts.log | grep -v ' failed=0 ' | head -n 5
+grep -i 'write' /tmp/bursts.log | head -n 5
 if [ "$nbursts" -gt 0 ] && [ "$sleep_fail" = 0 ] && [ "$write_errors" = 0 ]; then
 	tap_ok lend-stress/sleepable-bursts-never-fail
 else
