@@ -124,6 +124,18 @@ zone_watermarks() {
 	awk -v k="$1" '$1 == k && NF == 2 { s += $2 } END { print s + 0 }' /proc/zoneinfo
 }
 
+# wait_all_lent TENTHS: wait up to TENTHS tenths of a second for the whole
+# lendable reserve to be lent again; fails if it is not by then.
+wait_all_lent() {
+	local i=0 total
+	total=$(meminfo_kb SwiotlbLendTotal)
+	while [ "$(meminfo_kb SwiotlbLent)" != "$total" ]; do
+		[ $i -lt "$1" ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # fill_tmpfs: fill a tmpfs of its own (/fill, not size-capped) until the
 # free lent pages are used up (nr_free_swiotlb below 1 MiB).  Movable
 # allocations borrow lent pages before regular memory falls below the

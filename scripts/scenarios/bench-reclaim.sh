@@ -45,20 +45,12 @@ fill_reserve() {
 	done
 }
 
-wait_lent() {
-	i=0
-	while [ "$(meminfo_kb SwiotlbLent)" != "$total_kb" ] && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-
 for quarters in 1 2 3 4; do
 	mib=$(( base_mib + reserve_mib * quarters / 4 ))
 	count=$(( mib * 16 ))
 	for mode in sleep atomic; do
 		if [ $lending = 1 ]; then
-			wait_lent
+			wait_all_lent 600
 			fill_reserve
 			echo >"$tr/trace"
 		fi

@@ -39,11 +39,7 @@ if [ -w "$t" ]; then
 	echo release >"$t"
 	demo "  released: $(sed 's/.*\(verify_errors=[0-9]*\).*/\1/' "$t")"
 	relend=$(vmstat_val swiotlb_lend_relend)
-	i=0
-	while [ "$(meminfo_kb SwiotlbLent)" != "$total" ] && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_all_lent 300
 	demo "idle again: $(( $(vmstat_val swiotlb_lend_relend) - relend )) blocks lent again" \
 		"after $(( $(date +%s) - start )) s (grace period $(cat $d/lend_relend_delay_ms) ms);" \
 		"lent $(mib "$(meminfo_kb SwiotlbLent)") of $(mib "$total") MiB," \

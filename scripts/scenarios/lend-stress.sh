@@ -66,11 +66,23 @@ wait "$bursts"
 wait "$stress"
 tail -n 12 /tmp/stress.log
 
-sleep_fail=$(awk '/sleep/ { for (i = 1; i <= NF; i++) if ($i ~ /^failed=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
-atomic_fail=$(awk '/atomic/ { for (i = 1; i <= NF; i++) if ($i ~ /^failed=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
-verify=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^verify_errors=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
-waits=$(awk '/sleep/ { for (i = 1; i <= NF; i++) if ($i ~ /^waits=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' /tmp/bursts.log)
-stall=$(awk '/sleep/ { for (i = 1; i <= NF; i++) if ($i ~ /^max_map_us=/) { split($i, a, "="); if (a[2] > m) m = a[2] } } END { print m + 0 }' /tmp/bursts.log)
+# burst_stat PATTERN FIELD sum|max: over the burst results on lines that
+# match PATTERN.
+burst_stat() {
+	awk -v pat="$1" -v field="$2=" -v op="$3" '$0 ~ pat {
+		for (i = 1; i <= NF; i++) {
+			if (index($i, field) != 1)
+				continue
+			v = substr($i, length(field) + 1) + 0
+			if (op == "max") { if (v > r) r = v } else r += v
+		}
+	} END { print r + 0 }' /tmp/bursts.log
+}
+sleep_fail=$(burst_stat sleep failed sum)
+atomic_fail=$(burst_stat atomic failed sum)
+verify=$(burst_stat '' verify_errors sum)
+waits=$(burst_stat sleep waits sum)
+stall=$(burst_stat sleep max_map_us max)
 nbursts=$(grep -c 'held=' /tmp/bursts.log)
 write_errors=$(grep -c '^write-error' /tmp/bursts.log)
 echo "harness: $nbursts bursts of $count x 64 KiB: sleepable failures $sleep_fail" \
@@ -92,11 +104,7 @@ else
 fi
 
 # Idle: everything is lent again within the grace period (plus slack).
-i=0
-while [ "$(meminfo_kb SwiotlbLent)" != "$total_kb" ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_all_lent 300
 cat "$d/lend_worker"
 success=$(( $(vmstat_val swiotlb_lend_reclaim_success) - success0 ))
 relend=$(( $(vmstat_val swiotlb_lend_relend) - relend0 ))
