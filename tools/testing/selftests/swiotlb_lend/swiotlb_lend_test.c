@@ -32,6 +32,7 @@
 #define SWIOTLB_DEBUGFS	"/sys/kernel/debug/swiotlb/"
 #define ALLOC_PROBE	"/sys/kernel/debug/swiotlb_lend_test/alloc_probe"
 #define BURST		"/sys/kernel/debug/swiotlb_lend_test/burst"
+#define DIRECT		"/sys/kernel/debug/swiotlb_lend_test/direct"
 #define MAX_BLOCKS	4096
 
 /* A /proc/meminfo value in kB, or -1 if the key is absent. */
@@ -618,6 +619,41 @@ TEST(direct_dma_of_lent_pages)
 	fill_free(&f);
 	close(pagemap);
 	close(fd);
+}
+
+/*
+ * A device that does not bounce maps a page borrowed from a lent block
+ * directly, and syncing and unmapping it leaves swiotlb alone: the test
+ * driver maps, syncs and unmaps such a page, and one outside the pool,
+ * a thousand times each.
+ */
+TEST(direct_map_of_lent_page)
+{
+	long used_before = read_long(SWIOTLB_DEBUGFS "io_tlb_used");
+	long loops, outside, bounced, failed;
+	char buf[128], inside[24], cmdline[1024];
+	int n;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	ASSERT_NE(f, NULL);
+	ASSERT_NE(fgets(cmdline, sizeof(cmdline), f), NULL);
+	fclose(f);
+	if (strstr(cmdline, "swiotlb=force"))
+		SKIP(return, "every mapping bounces (swiotlb=force)");
+	if (driver_command(DIRECT, "1000", buf, sizeof(buf)))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ksft_print_msg("direct: %s", buf);
+	n = sscanf(buf, "loops=%ld outside_ps=%ld inside_ps=%23s bounced=%ld failed=%ld",
+		   &loops, &outside, inside, &bounced, &failed);
+	ASSERT_EQ(n, 5);
+	EXPECT_EQ(loops, 1000);
+	EXPECT_STRNE(inside, "none");
+	EXPECT_EQ(bounced, 0);
+	EXPECT_EQ(failed, 0);
+	EXPECT_EQ(read_long(SWIOTLB_DEBUGFS "io_tlb_used"), used_before);
+	/* Writing nonsense is refused. */
+	EXPECT_NE(driver_command(DIRECT, "0", buf, sizeof(buf)), 0);
+	EXPECT_NE(driver_command(DIRECT, "lots", buf, sizeof(buf)), 0);
 }
 
 /* Reclaim on demand, re-lend at idle */
