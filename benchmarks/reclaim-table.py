@@ -9,7 +9,7 @@ from pathlib import Path
 CONTENDERS = [
     ("fixed-base", "fixed 64 MiB pool (swiotlb_lend=off)", "wall"),
     ("fixed-big", "fixed 128 MiB pool (swiotlb_lend=off swiotlb=65536)", "wall"),
-    ("dynamic", "CONFIG_SWIOTLB_DYNAMIC, 64 MiB pool growing on demand", "wall"),
+    ("dynamic", "CONFIG_SWIOTLB_DYNAMIC, small initial pool (8 MiB) growing on demand", "wall"),
     ("lend", "lending, 64 + 64 MiB", "wall"),
     ("lend-icount", "lending, 64 + 64 MiB, -icount shift=0", "instructions"),
 ]

@@ -9,7 +9,8 @@
 #   fixed-base  swiotlb_lend=off: today's fixed 64 MiB pool
 #   fixed-big   swiotlb_lend=off swiotlb=65536: a fixed 128 MiB pool
 #   dynamic     CONFIG_SWIOTLB_DYNAMIC (kernel variant "dynamic") with
-#               swiotlb_lend=off: a 64 MiB pool that grows on demand
+#               swiotlb_lend=off and a small initial pool (8 MiB, or
+#               BENCH_DYNAMIC_SLABS slots) that grows on demand
 # All run the series' kernel, so that the same burst driver drives them;
 # with swiotlb_lend=off the pool is today's fixed pool (see the memtotal
 # and dma_map_benchmark comparisons against the unpatched base).
@@ -43,7 +44,7 @@ run lend
 run lend-icount --icount
 run fixed-base --append "swiotlb_lend=off"
 run fixed-big --append "swiotlb_lend=off swiotlb=65536"
-run dynamic --variant dynamic --append "swiotlb_lend=off"
+run dynamic --variant dynamic --append "swiotlb_lend=off swiotlb=${BENCH_DYNAMIC_SLABS:-4096}"
 
 python3 "$TOP/benchmarks/reclaim-table.py" "$out" >"$out/results.md"
 info "reclaim bench: $out/results.md"

@@ -26,8 +26,11 @@ obj=$BUILD/obj/$variant
 # out.
 SELFTESTS="dma swiotlb_lend
 	   mm:compaction_test,gup_longterm,gup_test,transhuge-stress,migration"
+# The bench profile adds fio, perf (Debian's linux-perf: "perf stat"
+# of software and trace events needs nothing from the kernel's version)
+# and the benchmarks' own guest tools (benchmarks/tools).
 TOOLS="stress-ng"
-[ "$profile" = bench ] && TOOLS="$TOOLS fio"
+[ "$profile" = bench ] && TOOLS="$TOOLS fio perf"
 
 out=$BUILD/initramfs/$variant-$profile
 root=$out/root
@@ -83,6 +86,12 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 for t in $TOOLS; do add_binary "$t"; done
+if [ "$profile" = bench ]; then
+	for src in "$TOP"/benchmarks/tools/*.c; do
+		run_logged "$LOGS/bench-tools-$variant.log" \
+			gcc -O2 -Wall -Werror -static -o "$root/bin/$(basename "$src" .c)" "$src"
+	done
+fi
 # glibc loads libgcc_s with dlopen() for pthread_cancel(): ldd cannot see it
 for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1; do
 	[ -f "$lib" ] && mkdir -p "$root$(dirname "$lib")" && cp -Ln "$lib" "$root$lib"

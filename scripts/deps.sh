@@ -9,7 +9,7 @@
 PKGS="build-essential git bc bison flex libelf-dev libssl-dev cpio xz-utils
       ccache perl python3 kmod rsync qemu-system-x86 busybox-static
       stress-ng fio sparse gnuplot-nox libnuma-dev liburing-dev
-      python3-ply python3-git"
+      python3-ply python3-git linux-perf"
 
 missing=
 for p in $PKGS; do

@@ -7,6 +7,7 @@
 #   --variant NAME               kernel variant (default: from the .conf)
 #   --accel tcg|kvm              (default: build/accel, probed by accel.sh)
 #   --icount                     -icount shift=0,sleep=off
+#   --smp N                      vCPUs (default: SMP from the .conf)
 #   --append "ARGS"              extra kernel command line
 #   --tag NAME                   log directory name (default: scenario)
 # The scenario's host settings are in scripts/scenarios/<scenario>.conf
@@ -18,7 +19,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-kernel= initrd= accel= icount=0 extra= tag= variant=
+kernel= initrd= accel= icount=0 extra= tag= variant= smp=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
 	--variant) variant=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
+	--smp) smp=$2; shift 2 ;;
 	--append) extra=$2; shift 2 ;;
 	--tag) tag=$2; shift 2 ;;
 	-*) die "qemu-run: unknown option $1" ;;
@@ -40,6 +42,7 @@ MEM=2G SMP=2 APPEND= DEVICES= TIMEOUT=300 VARIANT=default PROFILE=test
 # shellcheck source=/dev/null
 . "$conf"
 variant=${variant:-$VARIANT}
+SMP=${smp:-$SMP}
 kernel=${kernel:-$BUILD/obj/$variant/arch/$ARCH/boot/bzImage}
 initrd=${initrd:-$BUILD/initramfs/$variant-$PROFILE/initramfs.cpio}
 accel=${accel:-$(cat "$BUILD/accel" 2>/dev/null || echo tcg)}

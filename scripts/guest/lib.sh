@@ -201,3 +201,37 @@ lend_param_check() {
 		tap_fail pool-works "I/O through swiotlb failed"
 	fi
 }
+
+# Benchmarks.  bench LINE: one "# bench:" line on the result channel, for
+# the host's report; benchmarks never pass or fail.
+bench() { echo "# bench: $*" >"$RESULTS"; echo "bench: $*"; }
+
+# perf_events: software events, then every swiotlb trace event this
+# kernel has (the base has swiotlb_bounced; the series adds its own).
+perf_events() {
+	local e=task-clock,page-faults,context-switches,cpu-migrations t
+	for t in /sys/kernel/tracing/events/swiotlb/*/; do
+		[ -f "$t/id" ] && e="$e,swiotlb:$(basename "$t")"
+	done
+	echo "$e"
+}
+
+# perf_stat TAG CMD...: run CMD under a system-wide "perf stat" (when the
+# guest has perf) and report "perf TAG <event>=<count> ..." as one bench
+# line.  CMD's exit status is returned.
+perf_stat() {
+	local tag=$1 rc=0
+	shift
+	if ! command -v perf >/dev/null; then
+		"$@" || rc=$?
+		return $rc
+	fi
+	perf stat -x, -a -e "$(perf_events)" -o "/tmp/perf-$tag.csv" -- "$@" || rc=$?
+	bench "perf $tag $(awk -F, '$1 !~ /^#/ && NF >= 3 && $3 != "" {
+		v = $1; gsub(/ /, "", v); sub(/^<not.*/, "na", v)
+		printf "%s=%s ", $3, v }' "/tmp/perf-$tag.csv")"
+	return $rc
+}
+
+# uptime_ms: time since boot in milliseconds (virtual time under icount).
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }

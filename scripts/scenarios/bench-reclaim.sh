@@ -4,7 +4,6 @@
 # pageblock (from the swiotlb:swiotlb_lend_reclaim trace event).  On a
 # fixed pool (swiotlb_lend=off) the same bursts run with nothing to take
 # back.
-bench() { echo "# bench: $*" >"$RESULTS"; echo "bench: $*"; }
 d=/sys/kernel/debug/swiotlb
 t=/sys/kernel/debug/swiotlb_lend_test/burst
 tr=/sys/kernel/tracing

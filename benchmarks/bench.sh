@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: every benchmark on every contender, in one run, on one QEMU
+# machine, from the same base and configuration apart from the feature.
+# Writes benchmarks/results/<date>-<base version>/: raw logs per benchmark
+# and contender, results.md (contender x metric, ratios to fixed-64) and
+# PNG plots.  See benchmarks/README.md.
+#
+# Usage: benchmarks/bench.sh [outdir]
+# BENCH_ONLY="memory dmb ..." runs some benchmarks only (the report covers
+# what is in outdir); BENCH_QUICK=1 shortens every run (a smoke test of
+# the pipeline, not figures to keep).
+
+. "$(dirname "$0")/../scripts/lib.sh"
+
+out=${1:-$TOP/benchmarks/results/$(date +%Y-%m-%d)-$(base_version)}
+only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim}
+# Contender 3's small initial pool, in 2 KiB slots (8 MiB).
+dyn_slabs=${BENCH_DYNAMIC_SLABS:-4096}
+
+# Contenders: name, kernel variant, extra command line.  The first is the
+# reference every ratio is taken against.
+CONTENDERS="fixed-64:baseline:
+fixed-128:baseline:swiotlb=65536
+dynamic:baseline-dynamic:swiotlb=$dyn_slabs
+lend:default:
+lend-off:default:swiotlb_lend=off"
+# The burst-and-idle cycle needs the series' burst driver: contenders 2
+# and 3 are also run as the series' kernel with lending off (contender 5
+# shows that this kernel is the base when lending is off).
+STANDINS="series-fixed-128:default:swiotlb_lend=off swiotlb=65536
+series-dynamic:dynamic:swiotlb_lend=off swiotlb=$dyn_slabs"
+
+guest_env=
+[ "${BENCH_QUICK:-0}" = 1 ] &&
+	guest_env="BENCH_HOLD_S=1 BENCH_IDLE_S=7 BENCH_DMB_S=1 BENCH_DMB_THREADS=1 BENCH_DIRECT_LOOPS=20000 BENCH_PA_ROUNDS=1 BENCH_FIO_S=2"
+
+"$TOP/scripts/deps.sh"
+step "bench: base $BASE_PKG $(base_version), writing ${out#"$TOP"/}"
+for v in default baseline baseline-dynamic dynamic; do
+	"$TOP/scripts/build-kernel.sh" "$v" >/dev/null
+	"$TOP/scripts/build-initramfs.sh" "$v" bench >/dev/null
+done
+"$TOP/scripts/accel.sh" default >/dev/null
+mkdir -p "$out"
+{
+	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "base: $BASE_PKG $(base_version)"
+	echo "series: $(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "host: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(qemu-system-x86_64 --version | head -n1)"
+	echo "accel: $(cat "$BUILD/accel" 2>/dev/null || echo tcg)"
+	echo "contenders:"
+	echo "$CONTENDERS" | sed 's/^/  /'
+	echo "stand-ins:"
+	echo "$STANDINS" | sed 's/^/  /'
+} >"$out/setup.txt"
+
+# run BENCH NAME VARIANT APPEND [--icount] [VCPUS]: one boot, tried twice if it
+# does not complete (the first attempt's console log is kept); keeps the
+# bench lines, the console log, the QEMU command (repository-relative)
+# and how the boot ended.
+run() {
+	local bench=$1 name=$2 variant=$3 append=$4 icount=${5:-} smp=${6:-} tag dir base try
+	tag=bench-$bench-$name${icount:+-icount}
+	dir=$out/$bench
+	base=$dir/${tag#bench-"$bench"-}
+	mkdir -p "$dir"
+	rm -f "$base".*
+	for try in 1 2; do
+		step "bench $bench: $name${icount:+ (icount)}$([ $try = 1 ] || echo ", again")"
+		# shellcheck disable=SC2086
+		"$TOP/scripts/qemu-run.sh" --variant "$variant" --tag "$tag" \
+			--append "$append $guest_env" $icount ${smp:+--smp $smp} \
+			"bench-$bench" && break
+		warn "bench $bench: $name did not complete ($(cat "$LOGS/$tag/outcome" 2>/dev/null || echo killed))"
+		cp "$LOGS/$tag/console.log" "$base.attempt$try.console.log" 2>/dev/null || true
+	done
+	tr -d '\r' <"$LOGS/$tag/results.tap" 2>/dev/null | sed -n 's/^# bench: //p' >"$base.txt" || true
+	cp "$LOGS/$tag/console.log" "$base.console.log" 2>/dev/null || true
+	sed "s|$TOP/||g" "$LOGS/$tag/qemu.cmd" >"$base.qemu.cmd" 2>/dev/null || true
+	cat "$LOGS/$tag/outcome" >"$base.outcome" 2>/dev/null || echo killed >"$base.outcome"
+}
+
+each() {
+	local bench=$1 list=$2 icount=${3:-} smp=${4:-} name variant append
+	while IFS=: read -r name variant append; do
+		[ -n "$name" ] && run "$bench" "$name" "$variant" "$append" "$icount" "$smp"
+	done <<<"$list"
+}
+
+for b in $only; do
+	case $b in
+	memory)
+		each memory "$CONTENDERS"
+		each memory "$STANDINS" ;;
+	# dma_map_benchmark under icount on one vCPU: with two, TCG's
+	# round-robin under icount sometimes stalls a run for minutes.
+	dmb)
+		each dmb "$CONTENDERS" --icount 1
+		each dmb "$CONTENDERS" ;;
+	direct) each direct "$CONTENDERS" --icount 1 ;;
+	pagealloc) each pagealloc "$CONTENDERS" --icount ;;
+	fio) each fio "$CONTENDERS" ;;
+	reclaim)
+		BENCH_DYNAMIC_SLABS=$dyn_slabs "$TOP/benchmarks/reclaim.sh" "$out/reclaim" ;;
+	*) die "bench: unknown benchmark '$b'" ;;
+	esac
+done
+
+step "bench: report"
+/usr/bin/python3 "$TOP/benchmarks/report.py" "$out"
+info "bench: ${out#"$TOP"/}/results.md"
