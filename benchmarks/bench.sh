@@ -100,7 +100,12 @@ for b in $only; do
 		each dmb "$CONTENDERS" ;;
 	direct) each direct "$CONTENDERS" --icount 1 ;;
 	pagealloc) each pagealloc "$CONTENDERS" --icount ;;
-	fio) each fio "$CONTENDERS" ;;
+	# Wall figures: repeated, one contender after the other in each
+	# round, so that drift of the host hits them all alike.
+	fio)
+		for r in $(seq "${BENCH_FIO_ROUNDS:-3}"); do
+			each fio "$(echo "$CONTENDERS" | sed "s/^\([^:]*\):/\1-r$r:/")"
+		done ;;
 	reclaim)
 		BENCH_DYNAMIC_SLABS=$dyn_slabs "$TOP/benchmarks/reclaim.sh" "$out/reclaim" ;;
 	*) die "bench: unknown benchmark '$b'" ;;

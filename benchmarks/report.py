@@ -88,6 +88,14 @@ class Report:
         self.row(sec, "MemAvailable idle again after a 128 MiB burst (MiB) \u2020",
                  "exact-ish",
                  {n: kb(after, STANDIN[n], "MemAvailable") for n in NAMES})
+        def avail_pcp(d, n):
+            a, p = kb(d, n, "MemAvailable"), kb(d, n, "pcp_kb")
+            return a + p if a is not None and p is not None else None
+        self.row(sec, "MemAvailable + free pages on per-cpu lists, after boot "
+                 "(MiB)", "exact", {n: avail_pcp(boot, n) for n in NAMES})
+        self.row(sec, "MemAvailable + free pages on per-cpu lists, idle again "
+                 "after the burst (MiB) \u2020", "exact",
+                 {n: avail_pcp(after, STANDIN[n]) for n in NAMES})
         self.row(sec, "swiotlb pool slots after the burst (2 KiB each) \u2020",
                  "exact",
                  {n: num(after.get(STANDIN[n], {}).get("pool_slots"))
@@ -166,18 +174,35 @@ class Report:
         return res
 
     def fio(self):
-        sec = "Real I/O: fio on virtio-blk, iommu_platform=on, swiotlb=force"
+        sec = ("Real I/O: fio on virtio-blk, iommu_platform=on, swiotlb=force"
+               " (median of rounds)")
         per = {}
         for n in NAMES:
-            for line in lines(self.out, "fio", n):
-                f = fields(line)
-                if line.startswith("fio bs=") and "read_kib_s" in f:
-                    per.setdefault((f["bs"], int(f["qd"])), {})[n] = (
-                        (float(f["read_kib_s"]) + float(f["write_kib_s"])) / 1024)
+            for p in sorted((self.out / "fio").glob(f"{n}-r*.txt")):
+                if not p.stem[len(n) + 2:].isdigit():
+                    continue
+                for line in p.read_text().splitlines():
+                    f = fields(line)
+                    if line.startswith("fio bs=") and "read_kib_s" in f:
+                        per.setdefault((f["bs"], int(f["qd"])), {}).setdefault(
+                            n, []).append((float(f["read_kib_s"]) +
+                                           float(f["write_kib_s"])) / 1024)
+        self.fio_rounds = per
         for bs, qd in sorted(per, key=lambda k: (int(k[0][:-1]), k[1])):
+            runs = per[(bs, qd)]
             self.row(sec, f"randrw 50/50, {bs}, queue depth {qd} (MiB/s)",
-                     "wall", per[(bs, qd)])
-        self.perf_fio = {n: self.perf_lines("fio", n) for n in NAMES}
+                     "wall", {n: statistics.median(v) for n, v in runs.items()})
+            self.row(sec, f"  {bs} qd {qd}: spread, best / worst round", "wall",
+                     {n: max(v) / min(v) for n, v in runs.items() if min(v) > 0},
+                     fmt="{:.2f}", ratio=False)
+        self.perf_fio = {}
+        for n in NAMES:
+            self.perf_fio[n] = {}
+            for p in sorted((self.out / "fio").glob(f"{n}-r*.txt")):
+                if p.stem != f"{n}-r1":
+                    continue        # the table shows round 1; all are raw
+                for tag, f in self.perf_lines("fio", p.stem).items():
+                    self.perf_fio[n][tag] = f
 
     def reclaim(self):
         sec = "Bursts from a cold reserve (test driver, 64 KiB mappings) \u2020"
@@ -249,18 +274,25 @@ class Report:
             return r[0][3].get(n) if r else None
 
         # Memory.
-        for metric in ("MemTotal after boot", "MemAvailable after boot"):
+        for metric in ("MemTotal after boot", "MemAvailable after boot",
+                       "MemAvailable + free pages on per-cpu lists, after boot"):
             a, b = val(metric, "lend"), val(metric, REF)
             ok = None if a is None or b is None else abs(a / b - 1) <= 0.01
             self.goal(f"{metric}: lend within 1% of fixed-64", ok,
                       f"{a:.1f} vs {b:.1f} MiB ({a / b:.4f})" if ok is not None else "")
-        for metric in ("MemAvailable after boot", "MemAvailable idle again"):
+        # MemAvailable leaves out the free pages on per-cpu lists, which
+        # vary by several MiB from boot to boot: the goals on memory given
+        # back are judged with them added (MemTotal is exact anyway).
+        for metric in ("MemTotal after boot",
+                       "MemAvailable + free pages on per-cpu lists, after boot",
+                       "MemAvailable + free pages on per-cpu lists, idle again"):
             a, b = val(metric, "lend"), val(metric, "fixed-128")
-            ok = None if a is None or b is None else a - b >= RESERVE_MIB * 0.98
-            self.goal(f"{metric.split(' (')[0]}: lend at least the reserve "
+            ok = None if a is None or b is None else a - b >= RESERVE_MIB * 0.99
+            self.goal(f"{metric}: lend at least the reserve "
                       f"({RESERVE_MIB} MiB) above fixed-128", ok,
                       f"{a - b:+.1f} MiB" if ok is not None else "")
-        a, b = val("MemAvailable idle again", "lend"), val("MemAvailable idle again", "dynamic")
+        metric = "MemAvailable + free pages on per-cpu lists, idle again"
+        a, b = val(metric, "lend"), val(metric, "dynamic")
         if a is not None and b is not None:
             self.goal("After the burst: lend gives its reserve back, dynamic "
                       "keeps what it grew", a > b, f"lend {a - b:+.1f} MiB vs dynamic")
@@ -277,9 +309,13 @@ class Report:
                       f"{a:.1f} vs {b:.1f} us ({a / b:.3f}); the tool's "
                       "resolution is 0.1 us", unresolved=abs(a - b) <= 0.1 + 1e-9)
             if d is not None:
-                self.goal(f"Fast path {metric}: lend ahead of dynamic", a < d,
-                          f"{a:.1f} vs {d:.1f} us ({a / d:.3f})",
-                          unresolved=abs(a - d) <= 0.1 + 1e-9)
+                # One 0.1 us step either way is below what the tool resolves.
+                close = abs(a - d) <= 0.1 + 1e-9
+                self.goal(f"Fast path {metric}: lend ahead of dynamic",
+                          a < d and not close,
+                          f"{a:.1f} vs {d:.1f} us ({a / d:.3f})"
+                          + ("; within one 0.1 us step of the tool" if close else ""),
+                          unresolved=close)
         # Off must match the base.
         for sec, metric, kind, values, fmt, note, ratio in self.rows:
             if kind not in ("icount", "exact") or not ratio:
@@ -314,6 +350,16 @@ class Report:
                 ok = None if a is None or not b else abs(a / b - 1) <= 0.01
                 self.goal(f"Page allocator, {metric}: lend within 1% of fixed-64",
                           ok, f"{a / b:.4f}" if ok is not None else "")
+        # Real I/O: wall figures, judged against their own noise.
+        for (bs, qd), runs in sorted(self.fio_rounds.items()):
+            a, b = runs.get("lend"), runs.get(REF)
+            if not a or not b:
+                continue
+            ratio = statistics.median(a) / statistics.median(b)
+            noise = max(max(v) / min(v) for v in (a, b)) - 1
+            self.goal(f"fio {bs} qd {qd}: lend within the round-to-round "
+                      "spread of fixed-64", abs(ratio - 1) <= noise,
+                      f"median ratio {ratio:.3f}, spread {noise * 100:.0f}%")
         # Bursts.
         if self.bursts:
             fails = [int(b["lend"]["failed"]) for (mib, mode), b in self.bursts.items()

@@ -7,9 +7,14 @@ t=/sys/kernel/debug/swiotlb_lend_test/burst
 hold=${BENCH_HOLD_S:-3}
 idle=${BENCH_IDLE_S:-12}
 
+# Free pages on the per-cpu lists are not in MemFree or MemAvailable, and
+# how many there are depends on what ran last: MemAvailable moves by
+# several MiB with them, pcp_kb says by how much.
+pcp_kb() { awk '$1 == "count:" { s += $2 } END { print s * 4 }' /proc/zoneinfo; }
+
 idle_figures() {
 	bench "memory $1 MemTotal=$(meminfo_kb MemTotal) MemFree=$(meminfo_kb MemFree)" \
-		"MemAvailable=$(meminfo_kb MemAvailable)" \
+		"MemAvailable=$(meminfo_kb MemAvailable) pcp_kb=$(pcp_kb)" \
 		"SwiotlbLendTotal=$(meminfo_kb SwiotlbLendTotal) SwiotlbLent=$(meminfo_kb SwiotlbLent)" \
 		"pool_slots=$(swiotlb_stat io_tlb_nslabs) pool_used=$(swiotlb_stat io_tlb_used)"
 }
