@@ -414,7 +414,7 @@ plot {plot}
                     f"{per[(t, g)].get(n, 0):.1f}" for n in NAMES) + "\n"
             (self.out / f"dmb-{kind}.dat").write_text(dat)
             self.gnuplot(f"dmb-{kind}.png", f"""
-set title 'dma\\_map\\_benchmark map+unmap latency ({kind}), swiotlb=force'
+set title 'dma_map_benchmark map+unmap latency ({kind}), swiotlb=force'
 set ylabel '{unit}'
 set xlabel 'threads (t) and granule in pages (g)'
 set style data histogram
@@ -479,7 +479,9 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                   " repeatable; **exact** = a count; **exact-ish** = a count"
                   " that moves by a few hundred KiB with what boot left in"
                   " flight; **wall** = plain TCG, noisy from run to run"
-                  " (compare within one run, as ratios).\n")
+                  " (compare within one run, as ratios).  The icount runs of"
+                  " dma_map_benchmark and of the non-bounced path use one vCPU;"
+                  " the page allocator runs use two.\n")
         md.append("Each cell: the figure, then its ratio to contender 1 in"
                   " brackets.  \u2020 = measured with the series' burst driver:"
                   " contenders 1, 2 and 3 are the series' kernel with"
