@@ -75,32 +75,55 @@
 static DEFINE_MUTEX(probe_lock);
 static char probe_result[96] = "none\n";
 
-static void alloc_probe(const char *mode, gfp_t gfp, bool pin)
+/*
+ * Allocate single pages of @gfp until the allocator refuses (__GFP_NORETRY:
+ * no OOM killer) or all of memory is taken, counting those that came from
+ * lent blocks, and free them all again; with @keep_lent, stop at the first
+ * page from a lent block and return it instead of freeing it.
+ */
+static struct page *alloc_until_refused(gfp_t gfp, bool keep_lent,
+					unsigned long *pages,
+					unsigned long *lent)
 {
-	unsigned long max = totalram_pages(), pages = 0, lent = 0;
-	unsigned int pin_flags = 0;
-	struct page *page, *tmp;
+	unsigned long max = totalram_pages();
+	struct page *page, *tmp, *kept = NULL;
 	LIST_HEAD(list);
 
-	if (pin)
-		pin_flags = memalloc_pin_save();
-	while (pages < max) {
+	*pages = 0;
+	*lent = 0;
+	while (*pages < max) {
 		page = alloc_page(gfp | __GFP_NORETRY | __GFP_NOWARN);
 		if (!page)
 			break;
+		(*pages)++;
+		if (swiotlb_lend_pfn_lent(page_to_pfn(page))) {
+			(*lent)++;
+			if (keep_lent) {
+				kept = page;
+				break;
+			}
+		}
 		list_add(&page->lru, &list);
-		pages++;
-		if (swiotlb_lend_pfn_lent(page_to_pfn(page)))
-			lent++;
 		cond_resched();
 	}
-	if (pin)
-		memalloc_pin_restore(pin_flags);
-
 	list_for_each_entry_safe(page, tmp, &list, lru) {
 		list_del(&page->lru);
 		__free_page(page);
 	}
+	return kept;
+}
+
+static void alloc_probe(const char *mode, gfp_t gfp, bool pin)
+{
+	unsigned long pages, lent;
+	unsigned int pin_flags = 0;
+
+	if (pin)
+		pin_flags = memalloc_pin_save();
+	alloc_until_refused(gfp, false, &pages, &lent);
+	if (pin)
+		memalloc_pin_restore(pin_flags);
+
 	snprintf(probe_result, sizeof(probe_result),
 		 "mode=%s pages=%lu lent=%lu\n", mode, pages, lent);
 	pr_info("%s", probe_result);
@@ -187,9 +210,6 @@ DEFINE_SHOW_STORE_ATTRIBUTE(alloc_probe);
  * @tlb:	Bounce buffer of each held mapping.
  * @seed:	Pattern seed of each held mapping: its place in the burst.
  * @orig:	Original buffer, shared by all mappings one after the other.
- *
- * The buffers are allocated once, at boot: a burst under memory pressure
- * must not fail for the driver's own allocations.
  * @count:	Mappings asked for.
  * @held:	Mappings held now (the first @held entries of @tlb).
  * @size:	Size of each mapping.
@@ -199,6 +219,9 @@ DEFINE_SHOW_STORE_ATTRIBUTE(alloc_probe);
  * @waits:	Mappings that waited for slots.
  * @max_ns:	Longest mapping.
  * @total_ns:	Time spent mapping.
+ *
+ * The buffers are allocated once, at boot: a burst under memory pressure
+ * must not fail for the driver's own allocations.
  */
 struct burst {
 	struct mutex lock;	/* one command at a time */
@@ -438,58 +461,28 @@ static u64 direct_loop(struct page *page, unsigned int loops,
 	return ktime_get_ns() - start;
 }
 
-/*
- * A movable page from a lent block: movable allocations take regular
- * memory first, so allocate until one is borrowed (or memory runs out)
- * and free the others.
- */
-static struct page *direct_lent_page(void)
-{
-	unsigned long max = totalram_pages(), pages = 0;
-	struct page *page, *tmp, *found = NULL;
-	LIST_HEAD(list);
-
-	while (!found && pages++ < max) {
-		page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NORETRY |
-				  __GFP_NOWARN);
-		if (!page)
-			break;
-		if (swiotlb_lend_pfn_lent(page_to_pfn(page)))
-			found = page;
-		else
-			list_add(&page->lru, &list);
-		cond_resched();
-	}
-	list_for_each_entry_safe(page, tmp, &list, lru) {
-		list_del(&page->lru);
-		__free_page(page);
-	}
-	return found;
-}
-
 static void direct_bench(unsigned int loops)
 {
 	unsigned int bounced = 0, failed = 0;
+	unsigned long pages, lent_pages;
+	char inside[24] = "none";
 	struct page *lent;
-	u64 outside, inside = 0;
+	u64 outside;
 
 	outside = direct_loop(virt_to_page(burst.orig), loops, &bounced,
 			      &failed);
-	lent = direct_lent_page();
+	/* Movable allocations take regular memory first: try them all. */
+	lent = alloc_until_refused(GFP_HIGHUSER_MOVABLE, true, &pages,
+				   &lent_pages);
 	if (lent) {
-		inside = direct_loop(lent, loops, &bounced, &failed);
+		snprintf(inside, sizeof(inside), "%llu",
+			 div_u64(direct_loop(lent, loops, &bounced, &failed) *
+				 1000, loops));
 		__free_page(lent);
 	}
-	if (lent)
-		snprintf(direct_result, sizeof(direct_result),
-			 "loops=%u outside_ps=%llu inside_ps=%llu bounced=%u failed=%u\n",
-			 loops, div_u64(outside * 1000, loops),
-			 div_u64(inside * 1000, loops), bounced, failed);
-	else
-		snprintf(direct_result, sizeof(direct_result),
-			 "loops=%u outside_ps=%llu inside_ps=none bounced=%u failed=%u\n",
-			 loops, div_u64(outside * 1000, loops), bounced,
-			 failed);
+	snprintf(direct_result, sizeof(direct_result),
+		 "loops=%u outside_ps=%llu inside_ps=%s bounced=%u failed=%u\n",
+		 loops, div_u64(outside * 1000, loops), inside, bounced, failed);
 	pr_info("direct: %s", direct_result);
 }
 
