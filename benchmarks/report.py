@@ -55,14 +55,13 @@ def num(v):
 class Report:
     def __init__(self, out):
         self.out = out
-        self.rows = []          # (section, metric, kind, {name: value}, fmt, note)
+        self.rows = []          # (section, metric, kind, {name: value}, fmt, ratio)
         self.goals = []         # (goal, verdict, figures)
         self.md = []
 
     # -- collection -------------------------------------------------------
-    def row(self, section, metric, kind, values, fmt="{:.1f}", note="",
-            ratio=True):
-        self.rows.append((section, metric, kind, values, fmt, note, ratio))
+    def row(self, section, metric, kind, values, fmt="{:.1f}", ratio=True):
+        self.rows.append((section, metric, kind, values, fmt, ratio))
 
     def memory(self):
         boot, after, samples = {}, {}, {}
@@ -151,16 +150,16 @@ class Report:
                 runs.setdefault((parts[1], n), []).append(fields(line))
         # Under icount, noise (interrupts, the other vCPU) only adds
         # instructions: the best round is the cost of the path itself.
-        med = lambda rs, k: (min(float(r[k]) for r in rs) if rs else None)
+        best = lambda rs, k: (min(float(r[k]) for r in rs) if rs else None)
         for test, key, label in (
                 ("anon-light", "ns_per_page", "page fault, 256 MiB anonymous"),
                 ("file", "write_ns_per_page", "page cache write, 128 MiB tmpfs"),
                 ("file", "read_ns_per_page", "page cache read, 128 MiB tmpfs"),
                 ("anon-full", "ns_per_page", "page fault, all free memory but 64 MiB")):
             self.row(sec, f"{label} (instructions per page, best of rounds)", "icount",
-                     {n: med(runs.get((test, n), []), key) for n in NAMES})
-        self.row(sec, "lent pages in use at the peak of the full run", "exact",
-                 {n: med(runs.get(("anon-full", n), []), "lent_used")
+                     {n: best(runs.get((test, n), []), key) for n in NAMES})
+        self.row(sec, "lent pages in use at the peak of the full run (fewest over the rounds)", "exact",
+                 {n: best(runs.get(("anon-full", n), []), "lent_used")
                   for n in NAMES}, fmt="{:.0f}", ratio=False)
         self.perf_pa = {n: self.perf_lines("pagealloc", n + "-icount")
                         for n in NAMES}
@@ -195,14 +194,8 @@ class Report:
             self.row(sec, f"  {bs} qd {qd}: spread, best / worst round", "wall",
                      {n: max(v) / min(v) for n, v in runs.items() if min(v) > 0},
                      fmt="{:.2f}", ratio=False)
-        self.perf_fio = {}
-        for n in NAMES:
-            self.perf_fio[n] = {}
-            for p in sorted((self.out / "fio").glob(f"{n}-r*.txt")):
-                if p.stem != f"{n}-r1":
-                    continue        # the table shows round 1; all are raw
-                for tag, f in self.perf_lines("fio", p.stem).items():
-                    self.perf_fio[n][tag] = f
+        # The table shows round 1; the raw files have every round.
+        self.perf_fio = {n: self.perf_lines("fio", f"{n}-r1") for n in NAMES}
 
     def reclaim(self):
         sec = "Bursts from a cold reserve (test driver, 64 KiB mappings) \u2020"
@@ -247,7 +240,7 @@ class Report:
             f"{i + 1}. {n}" for i, n in enumerate(NAMES)) + " |")
         md.append("| --- | --- | " + " | ".join("---" for _ in NAMES) + " |")
         last = None
-        for sec, metric, kind, values, fmt, note, ratio in self.rows:
+        for sec, metric, kind, values, fmt, ratio in self.rows:
             if sec != last:
                 md.append(f"| **{sec}** | | " + " | ".join("" for _ in NAMES) + " |")
                 last = sec
@@ -297,7 +290,7 @@ class Report:
             self.goal("After the burst: lend gives its reserve back, dynamic "
                       "keeps what it grew", a > b, f"lend {a - b:+.1f} MiB vs dynamic")
         # DMA fast path, icount.
-        for sec, metric, kind, values, fmt, note, ratio in self.rows:
+        for sec, metric, kind, values, fmt, ratio in self.rows:
             if not metric.startswith("map+unmap") or kind != "icount":
                 continue
             a, b, d = values.get("lend"), values.get(REF), values.get("dynamic")
@@ -317,7 +310,7 @@ class Report:
                           + ("; within one 0.1 us step of the tool" if close else ""),
                           unresolved=close)
         # Off must match the base.
-        for sec, metric, kind, values, fmt, note, ratio in self.rows:
+        for sec, metric, kind, values, fmt, ratio in self.rows:
             if kind not in ("icount", "exact") or not ratio:
                 continue
             a, b = values.get("lend-off"), values.get(REF)
@@ -344,7 +337,7 @@ class Report:
                       "lend-off", abs(out_ps["lend"] / out_ps["lend-off"] - 1) <= 0.01,
                       f"{out_ps['lend'] / out_ps['lend-off']:.4f}")
         # Page allocator.
-        for sec, metric, kind, values, fmt, note, ratio in self.rows:
+        for sec, metric, kind, values, fmt, ratio in self.rows:
             if sec.startswith("Page allocator") and ratio:
                 a, b = values.get("lend"), values.get(REF)
                 ok = None if a is None or not b else abs(a / b - 1) <= 0.01
