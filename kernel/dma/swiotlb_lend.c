@@ -42,20 +42,28 @@ static char lend_param_str[32] __initdata;
 
 /**
  * swiotlb_lend_parse() - parse the value of swiotlb_lend=
- * @str:	"off", or a size with an optional K, M, G (...) suffix.
+ * @str:	"off", or a decimal size with an optional K, M, G, T, P or E
+ *		suffix.
  * @param:	What the value asks for, set on success.
  * @bytes:	The size in bytes, set when @param is %SWIOTLB_LEND_PARAM_SIZE.
  *
  * Only the syntax is checked here; alignment and bounds depend on the
- * machine and are applied by swiotlb_lend_compute_layout().
+ * machine and are applied by swiotlb_lend_compute_layout().  Unlike
+ * memparse(), a size that does not fit in 64 bits is refused rather than
+ * wrapped (17179869185G would otherwise become 1 GiB).
  *
  * Context: Any context.
- * Return: 0 on success, -EINVAL if @str is empty, malformed or zero.
+ * Return: 0 on success, -EINVAL if @str is empty, malformed or zero,
+ * -ERANGE if the size does not fit in 64 bits.
  */
 int swiotlb_lend_parse(const char *str, enum swiotlb_lend_param *param,
 		       u64 *bytes)
 {
-	char *end;
+	static const char suffixes[] = "KMGTPE";
+	unsigned int shift = 0;
+	char digits[24];
+	const char *s;
+	size_t n;
 	u64 size;
 
 	if (!str || !*str)
@@ -64,13 +72,27 @@ int swiotlb_lend_parse(const char *str, enum swiotlb_lend_param *param,
 		*param = SWIOTLB_LEND_PARAM_OFF;
 		return 0;
 	}
-	if (!isdigit(*str))
+	n = strspn(str, "0123456789");
+	if (!n)
 		return -EINVAL;
-	size = memparse(str, &end);
-	if (*end || !size)
+	if (n >= sizeof(digits))
+		return -ERANGE;
+	memcpy(digits, str, n);
+	digits[n] = '\0';
+	if (str[n]) {
+		s = strchr(suffixes, toupper(str[n]));
+		if (!s || str[n + 1])
+			return -EINVAL;
+		shift = 10 * (s - suffixes + 1);
+	}
+	if (kstrtou64(digits, 10, &size))
+		return -ERANGE;
+	if (!size)
 		return -EINVAL;
+	if (size > U64_MAX >> shift)
+		return -ERANGE;
 	*param = SWIOTLB_LEND_PARAM_SIZE;
-	*bytes = size;
+	*bytes = size << shift;
 	return 0;
 }
 

@@ -43,13 +43,29 @@ static void lend_parse_good(struct kunit *test)
 	/* Not a multiple of a pageblock: accepted here, rounded by the layout. */
 	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("3M", &param, &bytes), 0);
 	KUNIT_EXPECT_EQ(test, bytes, (u64)3 * SZ_1M);
+
+	/* Lower-case suffixes, as memparse() takes them; the largest sizes. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("64k", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, (u64)SZ_64K);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("17179869183G", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, 17179869183ULL << 30);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("15E", &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, 15ULL << 60);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_parse("18446744073709551615",
+						 &param, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, bytes, U64_MAX);
 }
 
 static void lend_parse_bad(struct kunit *test)
 {
 	static const char * const bad[] = {
 		"", "abc", "64X", "0", "0M", "-1", "64M,", "M", " 64M", "of",
-		"offf", "64 M",
+		"offf", "64 M", "64MB", "0x400000", "1.5G",
+	};
+	/* memparse() would wrap these: 17179869185G is 1 GiB modulo 2^64. */
+	static const char * const overflow[] = {
+		"17179869184G", "17179869185G", "16E", "18446744073709551616",
+		"99999999999999999999999999",
 	};
 	enum swiotlb_lend_param param = SWIOTLB_LEND_PARAM_DEFAULT;
 	u64 bytes = 12345;
@@ -60,6 +76,13 @@ static void lend_parse_bad(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, swiotlb_lend_parse(bad[i], &param, &bytes),
 				    -EINVAL, "swiotlb_lend=%s", bad[i]);
 		/* Bad input leaves the previous setting alone. */
+		KUNIT_EXPECT_EQ(test, param, SWIOTLB_LEND_PARAM_DEFAULT);
+		KUNIT_EXPECT_EQ(test, bytes, 12345ULL);
+	}
+	for (i = 0; i < ARRAY_SIZE(overflow); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, swiotlb_lend_parse(overflow[i], &param,
+							     &bytes),
+				    -ERANGE, "swiotlb_lend=%s", overflow[i]);
 		KUNIT_EXPECT_EQ(test, param, SWIOTLB_LEND_PARAM_DEFAULT);
 		KUNIT_EXPECT_EQ(test, bytes, 12345ULL);
 	}
