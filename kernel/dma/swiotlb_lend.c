@@ -182,6 +182,44 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 	return 0;
 }
 
+/**
+ * swiotlb_lend_decide() - whether and how the default pool lends
+ * @req:	What the command line and the machine ask for and allow.
+ * @layout:	Filled in when the pool lends.
+ *
+ * Every reason to refuse lending, in the order they are checked, so that
+ * the decision can be tested without booting each kind of machine.
+ *
+ * Context: Any context.
+ * Return: %SWIOTLB_LEND_YES, or why the pool does not lend.
+ */
+enum swiotlb_lend_verdict
+swiotlb_lend_decide(const struct swiotlb_lend_request *req,
+		    struct swiotlb_lend_layout *layout)
+{
+	int ret;
+
+	if (req->param == SWIOTLB_LEND_PARAM_OFF)
+		return SWIOTLB_LEND_NO_OFF;
+	if (req->remap)
+		return SWIOTLB_LEND_NO_REMAP;
+	/*
+	 * The pool is shared (decrypted) memory when memory encryption is
+	 * active: lent pages would expose private data to the host.
+	 */
+	if (req->mem_encrypt)
+		return SWIOTLB_LEND_NO_ENCRYPTED;
+	ret = swiotlb_lend_compute_layout(req->base_nslabs, req->nareas,
+					  req->param, req->reserve,
+					  req->ram_bytes, req->block_shift,
+					  layout);
+	if (ret == -E2BIG)
+		return SWIOTLB_LEND_NO_SMALL_POOL;
+	if (ret)
+		return SWIOTLB_LEND_NO_BLOCK;
+	return SWIOTLB_LEND_YES;
+}
+
 #define MIB(nslabs)	((unsigned long)(((u64)(nslabs) << IO_TLB_SHIFT) >> 20))
 
 /**
@@ -200,46 +238,45 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 			      bool remap, struct swiotlb_lend_layout *layout)
 {
-	unsigned int block_shift = pageblock_order + PAGE_SHIFT;
-	int ret;
+	struct swiotlb_lend_request req = {
+		.param = lend_param,
+		.reserve = lend_reserve,
+		.base_nslabs = base_nslabs,
+		.nareas = nareas,
+		.remap = remap,
+		.mem_encrypt = cc_platform_has(CC_ATTR_MEM_ENCRYPT),
+		.ram_bytes = memblock_phys_mem_size(),
+		.block_shift = pageblock_order + PAGE_SHIFT,
+	};
 
-	if (lend_param == SWIOTLB_LEND_PARAM_OFF) {
+	switch (swiotlb_lend_decide(&req, layout)) {
+	case SWIOTLB_LEND_NO_OFF:
 		pr_info("off: fixed pool\n");
 		return false;
-	}
-	if (remap) {
+	case SWIOTLB_LEND_NO_REMAP:
 		pr_info("not lending: the architecture remaps the pool\n");
 		return false;
-	}
-	/*
-	 * The pool is shared (decrypted) memory when memory encryption is
-	 * active: lent pages would expose private data to the host.
-	 */
-	if (cc_platform_has(CC_ATTR_MEM_ENCRYPT)) {
+	case SWIOTLB_LEND_NO_ENCRYPTED:
 		pr_info("not lending: memory encryption is active and the pool is shared with the host\n");
 		return false;
-	}
-
-	ret = swiotlb_lend_compute_layout(base_nslabs, nareas, lend_param,
-					  lend_reserve, memblock_phys_mem_size(),
-					  block_shift, layout);
-	if (ret == -E2BIG) {
+	case SWIOTLB_LEND_NO_SMALL_POOL:
 		pr_info("not lending: the pool (%lu KiB) is smaller than a pageblock (%lu KiB); swiotlb_lend=<size> lends one anyway\n",
 			(base_nslabs << IO_TLB_SHIFT) >> 10,
-			1UL << (block_shift - 10));
+			1UL << (req.block_shift - 10));
 		return false;
-	}
-	if (ret) {
+	case SWIOTLB_LEND_NO_BLOCK:
 		pr_err("not lending: a pageblock (%lu KiB) is more than a quarter of memory\n",
-		       1UL << (block_shift - 10));
+		       1UL << (req.block_shift - 10));
 		return false;
+	case SWIOTLB_LEND_YES:
+		break;
 	}
 	if (layout->reserve_clamped)
 		pr_err("swiotlb_lend=%s is more than a quarter of memory: reserve clamped to %lu MiB\n",
 		       lend_param_str, MIB(layout->nslabs - layout->base_nslabs));
 	else if (layout->reserve_rounded && lend_param == SWIOTLB_LEND_PARAM_SIZE)
 		pr_err("swiotlb_lend=%s is not a whole number of %lu KiB pageblocks per area: reserve rounded to %lu MiB\n",
-		       lend_param_str, 1UL << (block_shift - 10),
+		       lend_param_str, 1UL << (req.block_shift - 10),
 		       MIB(layout->nslabs - layout->base_nslabs));
 	if (layout->base_rounded)
 		pr_info("base pool rounded up from %lu to %lu slots (whole pageblocks in each of %u areas)\n",

@@ -52,6 +52,38 @@ enum swiotlb_lend_param {
 	SWIOTLB_LEND_PARAM_SIZE,	/* explicit reserve size in bytes */
 };
 
+/**
+ * struct swiotlb_lend_request - what decides whether the default pool lends
+ * @param:	What swiotlb_lend= asks for.
+ * @reserve:	Reserve in bytes for %SWIOTLB_LEND_PARAM_SIZE.
+ * @base_nslabs: Slots of the pool without lending.
+ * @nareas:	Areas of the pool without lending.
+ * @remap:	The architecture remaps the pool (Xen).
+ * @mem_encrypt: Memory encryption is active: the pool is shared memory.
+ * @ram_bytes:	Memory of the machine.
+ * @block_shift: log2 of the pageblock size in bytes.
+ */
+struct swiotlb_lend_request {
+	enum swiotlb_lend_param param;
+	u64 reserve;
+	unsigned long base_nslabs;
+	unsigned int nareas;
+	bool remap;
+	bool mem_encrypt;
+	u64 ram_bytes;
+	unsigned int block_shift;
+};
+
+/* What swiotlb_lend_decide() decides, and why not */
+enum swiotlb_lend_verdict {
+	SWIOTLB_LEND_YES,
+	SWIOTLB_LEND_NO_OFF,		/* swiotlb_lend=off or bad input */
+	SWIOTLB_LEND_NO_REMAP,		/* the architecture remaps the pool */
+	SWIOTLB_LEND_NO_ENCRYPTED,	/* the pool is shared with the host */
+	SWIOTLB_LEND_NO_SMALL_POOL,	/* default reserve below a pageblock */
+	SWIOTLB_LEND_NO_BLOCK,		/* a pageblock exceeds a quarter of RAM */
+};
+
 /* Slot allocator primitives, in swiotlb.c, called under no lock. */
 int swiotlb_area_take_slots(struct io_tlb_pool *pool, unsigned int area_index,
 			    unsigned int nslots);
@@ -124,6 +156,9 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 				enum swiotlb_lend_param param, u64 reserve,
 				u64 ram_bytes, unsigned int block_shift,
 				struct swiotlb_lend_layout *layout);
+enum swiotlb_lend_verdict
+swiotlb_lend_decide(const struct swiotlb_lend_request *req,
+		    struct swiotlb_lend_layout *layout);
 bool swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 		       bool remap, struct swiotlb_lend_layout *layout);
 void swiotlb_lend_init_pool(struct io_tlb_pool *pool,

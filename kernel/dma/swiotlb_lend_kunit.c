@@ -151,6 +151,62 @@ static void lend_layout_bad_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 }
 
+/* Every reason to refuse lending, and its precedence. */
+static void lend_decide_branches(struct kunit *test)
+{
+	struct swiotlb_lend_request ok = {
+		.param = SWIOTLB_LEND_PARAM_DEFAULT,
+		.base_nslabs = 32768,
+		.nareas = 2,
+		.ram_bytes = SZ_2G,
+		.block_shift = BLOCK_SHIFT,
+	}, req;
+	struct swiotlb_lend_layout l;
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&ok, &l), SWIOTLB_LEND_YES);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 65536UL);
+
+	req = ok;
+	req.param = SWIOTLB_LEND_PARAM_OFF;
+	req.remap = true;
+	req.mem_encrypt = true;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l), SWIOTLB_LEND_NO_OFF);
+
+	req = ok;
+	req.remap = true;
+	req.mem_encrypt = true;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
+			SWIOTLB_LEND_NO_REMAP);
+
+	/* Confidential VMs: even an explicit size lends nothing. */
+	req = ok;
+	req.mem_encrypt = true;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
+			SWIOTLB_LEND_NO_ENCRYPTED);
+	req.param = SWIOTLB_LEND_PARAM_SIZE;
+	req.reserve = SZ_64M;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
+			SWIOTLB_LEND_NO_ENCRYPTED);
+
+	/* 1 MiB pool, 2 MiB pageblocks: only an explicit size lends. */
+	req = ok;
+	req.base_nslabs = 512;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
+			SWIOTLB_LEND_NO_SMALL_POOL);
+	req.param = SWIOTLB_LEND_PARAM_SIZE;
+	req.reserve = SZ_2M;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l), SWIOTLB_LEND_YES);
+
+	/* 512 MiB pageblocks (64 KiB pages) on 1 GiB. */
+	req = ok;
+	req.param = SWIOTLB_LEND_PARAM_SIZE;
+	req.reserve = SZ_512M;
+	req.ram_bytes = SZ_1G;
+	req.block_shift = 29;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
+			SWIOTLB_LEND_NO_BLOCK);
+}
+
 static void lend_layout_small_pool(struct kunit *test)
 {
 	struct swiotlb_lend_layout l;
@@ -657,6 +713,7 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(lend_layout_bad_sizes),
 	KUNIT_CASE(lend_layout_small_pool),
 	KUNIT_CASE(lend_layout_area_spreading),
+	KUNIT_CASE(lend_decide_branches),
 	KUNIT_CASE(lend_owner_at_block_edges),
 	KUNIT_CASE(reclaim_wmarks),
 	KUNIT_CASE(reclaim_pick_block),
