@@ -63,7 +63,7 @@
 #define RELEND_DELAY_MS_MIN	100
 #define RELEND_DELAY_MS_MAX	3600000
 #define WAIT_MS_DEFAULT		100
-#define WAIT_MS_MAX		10000
+#define WAIT_MS_MAX		1000
 
 enum worker_state {
 	WORKER_IDLE,

@@ -7,7 +7,9 @@
 # Sleepable mappings may wait STRESS_WAIT_MS for slots: 500 ms, not the
 # default 100 ms, because TCG runs 20 to 50 times slower than hardware and
 # the stressors make migration slower still (reclaiming one pageblock took
-# up to 125 ms here); the kselftests check the default.
+# up to 125 ms here); the kselftests check the default.  The kernel
+# refuses more than 1000 ms: a slower kernel raises the watermarks
+# (STRESS_WMARK_DIVS) instead.
 seconds=${STRESS_SECONDS:-60}
 d=/sys/kernel/debug/swiotlb
 t=/sys/kernel/debug/swiotlb_lend_test/burst
@@ -24,7 +26,16 @@ lendable=$(( total_kb / block_kb ))
 # More than the base pool: the burst needs three quarters of the reserve.
 count=$(( (base + reserve * 3 / 4) * 2048 / 65536 ))
 echo 1000 >"$d/lend_relend_delay_ms"
-echo "${STRESS_WAIT_MS:-500}" >"$d/lend_wait_ms"
+echo "${STRESS_WAIT_MS:-500}" >"$d/lend_wait_ms" ||
+	{ tap_fail lend-stress "lend_wait_ms refused ${STRESS_WAIT_MS:-500}"; return 0; }
+# A slower kernel may start taking blocks back earlier instead of waiting
+# longer than the kernel allows: STRESS_WMARK_DIVS="L H" sets the low and
+# high watermarks to base/L and base/H slots (high first: low < high).
+if [ -n "${STRESS_WMARK_DIVS:-}" ]; then
+	set -- $STRESS_WMARK_DIVS
+	echo $((base / $2)) >"$d/lend_wmark_high"
+	echo $((base / $1)) >"$d/lend_wmark_low"
+fi
 
 lent0=$(( $(meminfo_kb SwiotlbLent) / block_kb ))
 success0=$(vmstat_val swiotlb_lend_reclaim_success)
