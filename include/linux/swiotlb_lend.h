@@ -16,17 +16,11 @@ struct seq_file;
 
 void swiotlb_lend_report_meminfo(struct seq_file *m);
 void __init init_swiotlb_reserved_pageblock(struct page *page);
-bool swiotlb_lend_pfn_lent(unsigned long pfn);
 
 #else /* !CONFIG_SWIOTLB_LEND */
 
 static inline void swiotlb_lend_report_meminfo(struct seq_file *m)
 {
-}
-
-static inline bool swiotlb_lend_pfn_lent(unsigned long pfn)
-{
-	return false;
 }
 
 #endif /* CONFIG_SWIOTLB_LEND */

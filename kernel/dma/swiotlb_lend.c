@@ -393,23 +393,6 @@ static int __init swiotlb_lend_activate(void)
 core_initcall(swiotlb_lend_activate);
 
 /**
- * swiotlb_lend_pfn_lent() - is a page frame in a lent block of the pool?
- * @pfn:	Page frame number.
- *
- * Context: Any context.
- * Return: %true if @pfn lies in a block of the default pool that is lent
- * to the page allocator now.
- */
-bool swiotlb_lend_pfn_lent(unsigned long pfn)
-{
-	struct io_tlb_pool *pool = swiotlb_lender.pool;
-	phys_addr_t paddr = PFN_PHYS(pfn);
-
-	return pool && paddr >= pool->start && paddr < pool->end &&
-	       !swiotlb_pool_owns(pool, paddr);
-}
-
-/**
  * swiotlb_lend_first_lent_block() - where the first lent block is
  * @nr_pages:	Set to the number of pages in a block.
  *
