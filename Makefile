@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help run test test-debug soak bench kernel baseline prepare export series apply check clean
+.PHONY: help run test test-debug soak mutants bench kernel baseline prepare export series apply check clean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -24,6 +24,10 @@ test-debug:
 ## make soak        the reclaim stress scenario for ten minutes
 soak:
 	@$(S)/test.sh --suite soak
+
+## make mutants     prove the tests can fail: every mutant in scripts/mutants/ killed
+mutants:
+	@$(S)/mutants.sh $(MUTANTS)
 
 ## make bench       every benchmark on every contender: benchmarks/results/<date>-<base>/
 bench:

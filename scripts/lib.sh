@@ -6,7 +6,7 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-LOGS=$BUILD/logs
+LOGS=${LOGS:-$BUILD/logs}
 SRC=$BUILD/linux
 ARCH=${ARCH:-x86_64}
 
