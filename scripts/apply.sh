@@ -20,9 +20,14 @@ if git -C "$kdir" rev-parse --show-toplevel >/dev/null 2>&1 &&
 	# shellcheck disable=SC2086
 	git -C "$kdir" am -3 $patches || die "git am failed in $kdir (git -C $kdir am --abort to undo)"
 else
-	for p in $patches; do
-		(cd "$kdir" && git apply --check "$p") || die "$(basename "$p") does not apply to $kdir"
-	done
-	for p in $patches; do (cd "$kdir" && git apply "$p"); done
+	# The whole series as one input: git apply then checks each patch
+	# against the tree as the patches before it leave it (given as
+	# separate files, each would be checked against the unpatched tree),
+	# and writes nothing unless every patch applies.
+	# shellcheck disable=SC2086
+	cat $patches | (cd "$kdir" && git apply --check) ||
+		die "the series does not apply to $kdir"
+	# shellcheck disable=SC2086
+	cat $patches | (cd "$kdir" && git apply)
 fi
 info "apply: $(echo "$patches" | wc -l) patch(es) applied to $kdir ($ver)"

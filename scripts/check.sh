@@ -58,6 +58,32 @@ for f in $files; do
 		info "ok    $f"
 	fi
 done
+step "check: make apply on a plain tree and on a git tree of the base"
+# Both paths of apply.sh must give exactly the series' tree.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+want=$(git -C "$SRC" rev-parse "HEAD^{tree}")
+mkdir "$tmp/plain" "$tmp/want"
+git -C "$SRC" archive base | tar -x -C "$tmp/plain"
+git -C "$SRC" archive HEAD | tar -x -C "$tmp/want"
+if "$TOP/scripts/apply.sh" "$tmp/plain" >"$LOGS/check-apply-plain.log" 2>&1 &&
+   diff -r -q "$tmp/plain" "$tmp/want" >>"$LOGS/check-apply-plain.log" 2>&1; then
+	info "ok    plain tree"
+else
+	info "FAIL  plain tree (build/logs/check-apply-plain.log)"
+	bad=1
+fi
+git clone -q --no-checkout "$SRC" "$tmp/git"
+git -C "$tmp/git" checkout -q -b apply-check base
+if "$TOP/scripts/apply.sh" "$tmp/git" >"$LOGS/check-apply-git.log" 2>&1 &&
+   [ "$(git -C "$tmp/git" rev-parse "HEAD^{tree}")" = "$want" ]; then
+	info "ok    git tree"
+else
+	info "FAIL  git tree (build/logs/check-apply-git.log)"
+	bad=1
+fi
+rm -rf "$tmp"
+
 # Rebuild the objects normally so the next incremental build is clean.
 "$TOP/scripts/build-kernel.sh" default >/dev/null
 [ $bad = 0 ] && echo "check: clean" || { echo "check: FAILED"; exit 1; }
