@@ -82,7 +82,8 @@ static const char * const worker_state_names[] = {
 /**
  * struct swiotlb_lend_reclaimer - reclaim and re-lend state
  * @wq:			Unbound workqueue with a rescuer (WQ_MEM_RECLAIM).
- * @reclaim_work:	Takes lent blocks back.
+ * @reclaim_work:	Takes lent blocks back; queued by kicks, and again when
+ *			a backoff ends.
  * @relend_work:	Lends blocks again after the grace period.
  * @lock:		Serializes reclaim and re-lend.
  * @waitq:		Sleepable mappings waiting for slots.
@@ -109,7 +110,7 @@ static const char * const worker_state_names[] = {
  */
 struct swiotlb_lend_reclaimer {
 	struct workqueue_struct *wq;
-	struct work_struct reclaim_work;
+	struct delayed_work reclaim_work;
 	struct delayed_work relend_work;
 	struct mutex lock;		/* one of reclaim or re-lend at a time */
 	wait_queue_head_t waitq;
@@ -273,8 +274,7 @@ void swiotlb_lend_kick(void)
 		return;
 	if (time_before(jiffies, READ_ONCE(reclaimer.backoff_until)))
 		return;
-	if (!work_pending(&reclaimer.reclaim_work))
-		queue_work(wq, &reclaimer.reclaim_work);
+	queue_delayed_work(wq, &reclaimer.reclaim_work, 0);
 }
 
 /**
@@ -479,6 +479,19 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 	return 0;
 }
 
+/* Is an area that still has lent blocks below its share of the low mark? */
+static bool area_below_low(void)
+{
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+	unsigned int a;
+
+	for (a = 0; a < l->nareas; a++)
+		if (swiotlb_area_limit(swiotlb_lender.pool, a) < l->area_nslabs &&
+		    area_free(a) < READ_ONCE(reclaimer.area_low))
+			return true;
+	return false;
+}
+
 static void reclaim_work_fn(struct work_struct *work)
 {
 	unsigned long i, reclaimed = 0, retry_at = 0;
@@ -501,9 +514,19 @@ static void reclaim_work_fn(struct work_struct *work)
 		cond_resched();
 	}
 	if (!reclaimed && waiting) {
-		/* Kicks are pointless until a block may be tried again. */
+		/*
+		 * Kicks are pointless until a block may be tried again.  An
+		 * area below its low share then gets a look without a kick:
+		 * the mappings that took it there (into an area other than
+		 * the one that backed off, maybe) may all have been made
+		 * meanwhile, and kick no more.  Above the low share nothing
+		 * is urgent, and an idle pool does not wake the worker.
+		 */
 		WRITE_ONCE(reclaimer.backoff_until, retry_at);
 		WRITE_ONCE(reclaimer.state, WORKER_BACKOFF);
+		if (area_below_low())
+			queue_delayed_work(reclaimer.wq, &reclaimer.reclaim_work,
+					   max_t(long, (long)(retry_at - jiffies), 1));
 	} else {
 		WRITE_ONCE(reclaimer.state, WORKER_IDLE);
 	}
@@ -596,7 +619,7 @@ static int __init swiotlb_lend_reclaim_init(void)
 
 	mutex_init(&reclaimer.lock);
 	init_waitqueue_head(&reclaimer.waitq);
-	INIT_WORK(&reclaimer.reclaim_work, reclaim_work_fn);
+	INIT_DELAYED_WORK(&reclaimer.reclaim_work, reclaim_work_fn);
 	INIT_DELAYED_WORK(&reclaimer.relend_work, relend_work_fn);
 	reclaimer.cand = kcalloc(l->nareas, sizeof(*reclaimer.cand), GFP_KERNEL);
 	reclaimer.retry_after = kcalloc(swiotlb_lend_nblocks(),
