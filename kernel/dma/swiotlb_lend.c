@@ -140,7 +140,8 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 {
 	unsigned long block_nslabs = 1UL << (block_shift - IO_TLB_SHIFT);
 	u64 block_bytes = 1ULL << block_shift;
-	unsigned long blocks, max_blocks, area_blocks, area_base;
+	unsigned long blocks, area_blocks, area_base;
+	u64 want, max_blocks;
 
 	memset(layout, 0, sizeof(*layout));
 	if (param == SWIOTLB_LEND_PARAM_OFF || !base_nslabs)
@@ -151,13 +152,20 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 			return -E2BIG;
 	}
 
-	blocks = DIV_ROUND_UP_ULL(reserve, block_bytes);
+	/*
+	 * In 64 bits, and not with DIV_ROUND_UP_ULL(), which wraps for a
+	 * reserve near U64_MAX; clamped before it goes in a long.
+	 */
+	want = reserve >> block_shift;
 	layout->reserve_rounded = reserve & (block_bytes - 1);
+	if (layout->reserve_rounded)
+		want++;
 	max_blocks = (ram_bytes / 4) >> block_shift;
-	if (blocks > max_blocks) {
-		blocks = max_blocks;
+	if (want > max_blocks) {
+		want = max_blocks;
 		layout->reserve_clamped = true;
 	}
+	blocks = want;
 	if (!blocks)
 		return -ENOSPC;
 

@@ -139,6 +139,13 @@ static void lend_layout_bad_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
 			(u64)SZ_512M);
 
+	/* The largest size the parser takes: clamped too, not wrapped. */
+	ret = layout_of(32768, 2, SWIOTLB_LEND_PARAM_SIZE, U64_MAX, SZ_2G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, l.reserve_clamped);
+	KUNIT_EXPECT_EQ(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
+			(u64)SZ_512M);
+
 	/* A pageblock larger than a quarter of memory: nothing to lend. */
 	ret = swiotlb_lend_compute_layout(32768, 2, SWIOTLB_LEND_PARAM_SIZE,
 					  SZ_1G, SZ_1G, 29, &l);
