@@ -14,15 +14,21 @@
  * lies inside the default pool and its pageblock is MIGRATE_SWIOTLB:
  * swiotlb never gives its own pages to the page allocator, so such a page
  * can only come from a lent block, whatever the ownership bitmap says.
+ * The result also counts pages inside the pool in any other pageblock
+ * (foreign=) and lent pages whose block the bitmap says swiotlb owns
+ * (owned=); both must be 0:
+ *	mode=<kind> pages=<n> lent=<n> foreign=<n> owned=<n>
  *
  * Writing "lookup" allocates movable pages the same way and asks, for
  * every lent page among them, what the DMA layer asks of an address it
  * unmaps or syncs: swiotlb_find_pool() and dma_direct_need_sync() must
  * both say "not a bounce buffer".  A bounce buffer mapped for the test
- * device is the control, which both must recognize:
- *	lookup lent=<n> foreign=<n> find_pool=<n> need_sync=<n> control=<0|1>
- * where foreign counts pages inside the pool whose pageblock is not
- * MIGRATE_SWIOTLB (must be 0).
+ * device first is the control, which both must recognize (and which makes
+ * the device a swiotlb user, as CONFIG_SWIOTLB_DYNAMIC's lookup wants):
+ *	lookup lent=<n> foreign=<n> owned=<n> find_pool=<n> need_sync=<n>
+ *	control=<0|1>
+ * dma_direct_need_sync() is asked only of a coherent device: for any
+ * other it is always true.
  *
  * Writing "contig" instead takes the first lent block with
  * alloc_contig_range() as a stranger would (MIGRATE_MOVABLE), which must
@@ -48,10 +54,11 @@
  *		map, then release.
  * Reading it gives the result of the last command:
  *	held=<n> mapped=<n> failed=<n> verify_errors=<n> waits=<n>
- *	max_map_us=<n> total_map_us=<n> unowned=<n>
- * where waits counts the mappings that had to wait for slots, and unowned
- * the held buffers that swiotlb_find_pool() does not know (their block was
- * lent while they were mapped; must be 0).
+ *	max_map_us=<n> total_map_us=<n> unowned=<n> min_fail_us=<n>
+ * where waits counts the mappings that had to wait for slots, unowned the
+ * held buffers that swiotlb_find_pool() does not know or whose page is
+ * free (their block was lent while they were mapped; must be 0), and
+ * min_fail_us is the shortest failed mapping (0 if none failed).
  *
  * /sys/kernel/debug/swiotlb_lend_test/direct: write "<loops>" to time the
  * path of a device that does not bounce (the burst device, unless
@@ -74,6 +81,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -118,7 +126,8 @@ static char probe_result[128] = "none\n";
  * @waits:	Mappings that waited for slots.
  * @max_ns:	Longest mapping.
  * @total_ns:	Time spent mapping.
- * @unowned:	Held buffers swiotlb_find_pool() did not know at release.
+ * @unowned:	Held buffers that were no longer swiotlb's at release.
+ * @min_fail_ns: Shortest failed mapping, U64_MAX if none failed.
  *
  * The buffers are allocated once, at boot: a burst under memory pressure
  * must not fail for the driver's own allocations.
@@ -140,6 +149,7 @@ struct burst {
 	u64 max_ns;
 	u64 total_ns;
 	unsigned int unowned;
+	u64 min_fail_ns;
 };
 
 static struct burst burst = {
@@ -171,6 +181,7 @@ static bool page_in_lent_block(struct page *page, bool *foreign)
  * @pages:	Pages allocated.
  * @lent:	Of those, pages from lent blocks.
  * @foreign:	Pages inside the pool but not in a MIGRATE_SWIOTLB block.
+ * @owned:	Lent pages whose block lending's bitmap says swiotlb owns.
  * @find_pool:	Lent pages that swiotlb_find_pool() took for bounce buffers.
  * @need_sync:	Lent pages that dma_direct_need_sync() took for bounce buffers.
  */
@@ -178,6 +189,7 @@ struct probe_count {
 	unsigned long pages;
 	unsigned long lent;
 	unsigned long foreign;
+	unsigned long owned;
 	unsigned long find_pool;
 	unsigned long need_sync;
 };
@@ -189,7 +201,8 @@ static void lookup_lent_page(struct page *page, struct probe_count *c)
 
 	if (swiotlb_find_pool(burst.dev, paddr))
 		c->find_pool++;
-	if (dma_direct_need_sync(burst.dev, phys_to_dma(burst.dev, paddr)))
+	if (dev_is_dma_coherent(burst.dev) &&
+	    dma_direct_need_sync(burst.dev, phys_to_dma(burst.dev, paddr)))
 		c->need_sync++;
 }
 
@@ -216,6 +229,10 @@ static struct page *alloc_until_refused(gfp_t gfp, bool keep_lent,
 		c->pages++;
 		if (page_in_lent_block(page, &foreign)) {
 			c->lent++;
+			/* A held page keeps its block from changing hands. */
+			if (swiotlb_pool_owns(&burst.dev->dma_io_tlb_mem->defpool,
+					      page_to_phys(page)))
+				c->owned++;
 			if (lookup)
 				lookup_lent_page(page, c);
 			if (keep_lent) {
@@ -246,35 +263,45 @@ static void alloc_probe(const char *mode, gfp_t gfp, bool pin)
 		memalloc_pin_restore(pin_flags);
 
 	snprintf(probe_result, sizeof(probe_result),
-		 "mode=%s pages=%lu lent=%lu foreign=%lu\n", mode, c.pages,
-		 c.lent, c.foreign);
+		 "mode=%s pages=%lu lent=%lu foreign=%lu owned=%lu\n", mode,
+		 c.pages, c.lent, c.foreign, c.owned);
 	pr_info("%s", probe_result);
 }
 
-/* A bounce buffer of the test device: the DMA layer must know it. */
+/*
+ * A bounce buffer of the test device: the DMA layer must know it.  Under
+ * burst.lock, which also covers the device's min_align_mask.
+ */
 static bool lookup_control(void)
 {
 	phys_addr_t orig = page_to_phys(ZERO_PAGE(0)), tlb;
 	bool known;
 
+	mutex_lock(&burst.lock);
 	tlb = swiotlb_tbl_map_single(burst.dev, orig, PAGE_SIZE, 0,
 				     DMA_TO_DEVICE, DMA_ATTR_NO_WARN);
-	if (tlb == (phys_addr_t)DMA_MAPPING_ERROR)
+	if (tlb == (phys_addr_t)DMA_MAPPING_ERROR) {
+		mutex_unlock(&burst.lock);
 		return false;
+	}
 	known = swiotlb_find_pool(burst.dev, tlb) &&
 		dma_direct_need_sync(burst.dev, phys_to_dma(burst.dev, tlb));
 	swiotlb_tbl_unmap_single(burst.dev, tlb, PAGE_SIZE, DMA_TO_DEVICE, 0);
+	mutex_unlock(&burst.lock);
 	return known;
 }
 
 static void lookup_probe(void)
 {
 	struct probe_count c;
+	bool control;
 
+	/* First: with SWIOTLB_DYNAMIC the lookup is live once a buffer was. */
+	control = lookup_control();
 	alloc_until_refused(GFP_HIGHUSER_MOVABLE, false, true, &c);
 	snprintf(probe_result, sizeof(probe_result),
-		 "lookup lent=%lu foreign=%lu find_pool=%lu need_sync=%lu control=%d\n",
-		 c.lent, c.foreign, c.find_pool, c.need_sync, lookup_control());
+		 "lookup lent=%lu foreign=%lu owned=%lu find_pool=%lu need_sync=%lu control=%d\n",
+		 c.lent, c.foreign, c.owned, c.find_pool, c.need_sync, control);
 	pr_info("%s", probe_result);
 }
 
@@ -395,6 +422,7 @@ static int burst_map(unsigned int count, size_t size,
 	burst.max_ns = 0;
 	burst.total_ns = 0;
 	burst.unowned = 0;
+	burst.min_fail_ns = U64_MAX;
 	if (may_sleep)
 		attrs |= DMA_ATTR_MAY_SLEEP;
 	orig = virt_to_phys(burst.orig);
@@ -417,6 +445,7 @@ static int burst_map(unsigned int count, size_t size,
 		burst.max_ns = max(burst.max_ns, ns);
 		if (tlb == (phys_addr_t)DMA_MAPPING_ERROR) {
 			burst.failed++;
+			burst.min_fail_ns = min(burst.min_fail_ns, ns);
 			continue;
 		}
 		/* What the mapping copied in, then what the "device" writes. */
@@ -431,6 +460,19 @@ static int burst_map(unsigned int count, size_t size,
 	}
 	burst.waits = swiotlb_lend_waits() - waits;
 	return 0;
+}
+
+/*
+ * A held bounce buffer is still swiotlb's: the lookup knows it, and its
+ * page is not free (swiotlb's pages always hold a reference: reserved at
+ * boot, or allocated when their block was taken back).
+ */
+static bool burst_buffer_owned(phys_addr_t tlb)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(tlb));
+
+	return swiotlb_find_pool(burst.dev, tlb) && page_ref_count(page) &&
+	       !PageBuddy(page);
 }
 
 /*
@@ -455,7 +497,7 @@ static void burst_release(unsigned int keep)
 		if (!check_pattern(phys_to_virt(burst.tlb[i]), burst.size, seed))
 			burst.verify_errors++;
 		/* Its block must not have been lent meanwhile. */
-		if (!swiotlb_find_pool(burst.dev, burst.tlb[i]))
+		if (!burst_buffer_owned(burst.tlb[i]))
 			burst.unowned++;
 		swiotlb_tbl_unmap_single(burst.dev, burst.tlb[i], burst.size,
 					 burst.dir, 0);
@@ -542,11 +584,12 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 static int burst_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&burst.lock);
-	seq_printf(m, "held=%u mapped=%u failed=%u verify_errors=%u waits=%lu max_map_us=%llu total_map_us=%llu unowned=%u\n",
+	seq_printf(m, "held=%u mapped=%u failed=%u verify_errors=%u waits=%lu max_map_us=%llu total_map_us=%llu unowned=%u min_fail_us=%llu\n",
 		   burst.held, burst.count - burst.failed, burst.failed,
 		   burst.verify_errors, burst.waits,
 		   div_u64(burst.max_ns, NSEC_PER_USEC),
-		   div_u64(burst.total_ns, NSEC_PER_USEC), burst.unowned);
+		   div_u64(burst.total_ns, NSEC_PER_USEC), burst.unowned,
+		   burst.failed ? div_u64(burst.min_fail_ns, NSEC_PER_USEC) : 0);
 	mutex_unlock(&burst.lock);
 	return 0;
 }
@@ -593,7 +636,8 @@ static u64 direct_loop(struct page *page, unsigned int loops,
 		}
 		if (addr != direct)
 			c->bounced++;
-		if (dma_direct_need_sync(burst.dev, addr))
+		if (dev_is_dma_coherent(burst.dev) &&
+		    dma_direct_need_sync(burst.dev, addr))
 			c->need_sync++;
 		dma_sync_single_for_cpu(burst.dev, addr, DIRECT_SIZE,
 					DMA_BIDIRECTIONAL);

@@ -40,11 +40,39 @@
  * emulation, far beyond the harness's 30 s default: each gets its own
  * timeout (TEST_F_TIMEOUT), which needs a fixture.
  */
-FIXTURE(lend) {};
-FIXTURE_SETUP(lend) {}
-FIXTURE_TEARDOWN(lend) {}
 #define QUICK	60
 #define LONG	300
+
+static long read_long(const char *path);
+static int write_long(const char *path, long val);
+
+#define RELEND_DELAY	SWIOTLB_DEBUGFS "lend_relend_delay_ms"
+#define WAIT_MS		SWIOTLB_DEBUGFS "lend_wait_ms"
+#define WMARK_LOW	SWIOTLB_DEBUGFS "lend_wmark_low"
+#define WMARK_HIGH	SWIOTLB_DEBUGFS "lend_wmark_high"
+
+/* The worker's tunables, put back after each test whatever its outcome. */
+FIXTURE(lend) {
+	long relend_delay, wait_ms, low, high;
+};
+
+FIXTURE_SETUP(lend)
+{
+	self->relend_delay = read_long(RELEND_DELAY);
+	self->wait_ms = read_long(WAIT_MS);
+	self->low = read_long(WMARK_LOW);
+	self->high = read_long(WMARK_HIGH);
+}
+
+FIXTURE_TEARDOWN(lend)
+{
+	/* Low to 1 first: then high and low are each valid when written. */
+	write_long(WMARK_LOW, 1);
+	write_long(WMARK_HIGH, self->high);
+	write_long(WMARK_LOW, self->low);
+	write_long(RELEND_DELAY, self->relend_delay);
+	write_long(WAIT_MS, self->wait_ms);
+}
 
 /* A /proc/meminfo value in kB, or -1 if the key is absent. */
 static long meminfo_kb(const char *key)
@@ -247,12 +275,15 @@ static int alloc_probe(const char *mode, long *pages, long *lent,
 		       long *foreign)
 {
 	char buf[128];
+	long owned;
 
 	if (driver_command(ALLOC_PROBE, mode, buf, sizeof(buf)))
 		return -1;
-	if (sscanf(buf, "mode=%*s pages=%ld lent=%ld foreign=%ld", pages, lent,
-		   foreign) != 3)
+	if (sscanf(buf, "mode=%*s pages=%ld lent=%ld foreign=%ld owned=%ld",
+		   pages, lent, foreign, &owned) != 4)
 		return -1;
+	/* A lent page whose block lending thinks is swiotlb's: as bad. */
+	*foreign += owned;
 	return 0;
 }
 
@@ -469,6 +500,8 @@ TEST_F_TIMEOUT(lend, free_lent_pages_accounted, QUICK)
 	int i;
 
 	for (i = 0; i < 20; i++) {
+		/* Fold the per-cpu deltas /proc/vmstat would leave out. */
+		write_long("/proc/sys/vm/stat_refresh", 1);
 		counted = vmstat_val("nr_free_swiotlb");
 		listed = swiotlb_free_list_pages();
 		if (counted == listed &&
@@ -722,7 +755,7 @@ TEST_F_TIMEOUT(lend, direct_dma_of_lent_pages, LONG)
 /* What reading the direct and lookup results gives, in parts. */
 #define DIRECT_TIMES	"loops=%ld outside_ps=%ld inside_ps=%23s"
 #define DIRECT_COUNTS	" bounced=%ld failed=%ld need_sync=%ld"
-#define LOOKUP_PAGES	"lookup lent=%ld foreign=%ld"
+#define LOOKUP_PAGES	"lookup lent=%ld foreign=%ld owned=%ld"
 #define LOOKUP_ANSWERS	" find_pool=%ld need_sync=%ld control=%ld"
 
 /*
@@ -772,18 +805,19 @@ TEST_F_TIMEOUT(lend, direct_map_of_lent_page, LONG)
 TEST_F_TIMEOUT(lend, lent_pages_are_not_bounce_buffers, LONG)
 {
 	long free_before = vmstat_val("nr_free_swiotlb");
-	long lent, foreign, find_pool, need_sync, control;
+	long lent, foreign, owned, find_pool, need_sync, control;
 	char buf[160];
 	int n;
 
 	if (driver_command(ALLOC_PROBE, "lookup", buf, sizeof(buf)))
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
 	ksft_print_msg("%s", buf);
-	n = sscanf(buf, LOOKUP_PAGES LOOKUP_ANSWERS, &lent, &foreign,
+	n = sscanf(buf, LOOKUP_PAGES LOOKUP_ANSWERS, &lent, &foreign, &owned,
 		   &find_pool, &need_sync, &control);
-	ASSERT_EQ(n, 5);
+	ASSERT_EQ(n, 6);
 	EXPECT_GE(lent, free_before);
 	EXPECT_EQ(foreign, 0);
+	EXPECT_EQ(owned, 0);
 	EXPECT_EQ(find_pool, 0);
 	EXPECT_EQ(need_sync, 0);
 	EXPECT_EQ(control, 1);
@@ -793,12 +827,13 @@ TEST_F_TIMEOUT(lend, lent_pages_are_not_bounce_buffers, LONG)
 
 struct burst_result {
 	long held, mapped, failed, verify_errors, waits, max_us, total_us;
-	long unowned;
+	long unowned, min_fail_us;
 };
 
 /* What reading the burst file gives, in two parts for the line length. */
 #define BURST_COUNTS	"held=%ld mapped=%ld failed=%ld verify_errors=%ld"
-#define BURST_TIMES	" waits=%ld max_map_us=%ld total_map_us=%ld unowned=%ld"
+#define BURST_TIMES	" waits=%ld max_map_us=%ld total_map_us=%ld"
+#define BURST_CHECKS	" unowned=%ld min_fail_us=%ld"
 
 /* Run a burst command; the result, or -1 if the driver is not there. */
 static int burst(const char *cmd, struct burst_result *r)
@@ -808,9 +843,9 @@ static int burst(const char *cmd, struct burst_result *r)
 	if (driver_command(BURST, cmd, buf, sizeof(buf)))
 		return -1;
 	ksft_print_msg("%s: %s", cmd, buf);
-	if (sscanf(buf, BURST_COUNTS BURST_TIMES, &r->held, &r->mapped,
-		   &r->failed, &r->verify_errors, &r->waits, &r->max_us,
-		   &r->total_us, &r->unowned) != 8)
+	if (sscanf(buf, BURST_COUNTS BURST_TIMES BURST_CHECKS, &r->held,
+		   &r->mapped, &r->failed, &r->verify_errors, &r->waits,
+		   &r->max_us, &r->total_us, &r->unowned, &r->min_fail_us) != 9)
 		return -1;
 	return 0;
 }
@@ -860,10 +895,12 @@ static void pool_slots(long *base, long *reserve)
 /*
  * A sleepable mapping that cannot get slots fails lend_wait_ms after its
  * first wait, plus at most one 10 ms slice it may be sleeping in when the
- * deadline passes, plus wake-up latency: measured 104.0 ms for the 100 ms
- * default under TCG on 2 vCPUs.
+ * deadline passes, plus wake-up latency.  Under TCG guest time runs with
+ * the host's, so a vCPU the host does not run meanwhile stretches it:
+ * measured 104.0 ms for the 100 ms default with the guest alone on two
+ * cores, 146.6 ms with a second guest running beside it.
  */
-#define WAIT_SLACK_MS	25
+#define WAIT_SLACK_MS	50
 
 /* A burst of 64 KiB mappings covering @slots slots (2 KiB each). */
 #define BURST_SIZE	65536
@@ -1065,31 +1102,31 @@ static int wait_worker_settled(double quiet, double timeout)
 	return -1;
 }
 
-/*
- * Sets lend_relend_delay_ms for a test and puts the old value back when
- * the test is done with it.
- */
-static long set_relend_delay(long ms)
-{
-	long old = read_long(SWIOTLB_DEBUGFS "lend_relend_delay_ms");
-
-	if (old <= 0 || write_long(SWIOTLB_DEBUGFS "lend_relend_delay_ms", ms))
-		return -1;
-	return old;
-}
-
 #define RELEND_DELAY_MS	2000
+
+/* Wait until @t (now_s() time); 0, or how long after @from a relend came. */
+static double no_relend_until(double t, long relent, double from)
+{
+	while (now_s() < t) {
+		if (vmstat_val("swiotlb_lend_relend") != relent)
+			return now_s() - from;
+		usleep(20000);
+	}
+	return 0;
+}
 
 /*
  * After a burst that needed the reserve, the blocks come back to the page
- * allocator once the pool has been quiet for the grace period: not before
- * (counted from the burst's last mapping, which found the pool below its
- * high watermark), and not much later.
+ * allocator once the pool has been quiet for the grace period, counted
+ * from the last mapping that found it busy: not before, and not much
+ * later.  Two bursts half a grace period apart: lending again a grace
+ * period after the first (the worker's re-lend is queued then) would be
+ * too early for the second.
  */
 TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 {
-	long base, reserve, delay, relent, reclaimed, total, held_lent;
-	double mapped, early = 0, took;
+	long base, reserve, relent, reclaimed, total, held_lent;
+	double mapped, early, took;
 	struct burst_result r;
 	char cmd[64];
 
@@ -1098,8 +1135,7 @@ TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 	ASSERT_EQ(wait_all_lent(60), 0);
 	pool_slots(&base, &reserve);
 	total = meminfo_kb("SwiotlbLendTotal");
-	delay = set_relend_delay(RELEND_DELAY_MS);
-	ASSERT_GT(delay, 0);
+	ASSERT_EQ(write_long(RELEND_DELAY, RELEND_DELAY_MS), 0);
 	relent = vmstat_val("swiotlb_lend_relend");
 	reclaimed = vmstat_val("swiotlb_lend_reclaim_success");
 
@@ -1107,6 +1143,14 @@ TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 	 * A quarter of the reserve is left free: below the high watermark
 	 * (half the base), so the last mappings note the pool busy.
 	 */
+	snprintf(cmd, sizeof(cmd), "burst %ld %d to sleep",
+		 burst_count(base + reserve * 3 / 4), BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	EXPECT_EQ(r.failed, 0);
+	early = no_relend_until(now_s() + RELEND_DELAY_MS / 2000.0, relent,
+				now_s());
+	EXPECT_EQ(early, 0);
+
 	snprintf(cmd, sizeof(cmd), "map %ld %d to sleep",
 		 burst_count(base + reserve * 3 / 4), BURST_SIZE);
 	ASSERT_EQ(burst(cmd, &r), 0);
@@ -1118,16 +1162,11 @@ TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 
 	/*
 	 * Nothing is lent again for three quarters of the grace period after
-	 * the last mapping; the quarter left covers the time between that
-	 * mapping and the moment the driver returned (a few ms).
+	 * the second burst's last mapping; the quarter left covers the time
+	 * between that mapping and the moment the driver returned.
 	 */
-	while (now_s() - mapped < RELEND_DELAY_MS / 1000.0 * 3 / 4) {
-		if (vmstat_val("swiotlb_lend_relend") != relent) {
-			early = now_s() - mapped;
-			break;
-		}
-		usleep(20000);
-	}
+	early = no_relend_until(mapped + RELEND_DELAY_MS / 1000.0 * 3 / 4,
+				relent, mapped);
 	EXPECT_EQ(early, 0) {
 		TH_LOG("lent again %.2f s after the last mapping, grace %d ms",
 		       early, RELEND_DELAY_MS);
@@ -1147,18 +1186,18 @@ TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 		  vmstat_val("swiotlb_lend_reclaim_success") - reclaimed);
 	EXPECT_GE(vmstat_val("swiotlb_lend_relend") - relent,
 		  (total - held_lent) / (pages_per_block() * page_kb()));
-	EXPECT_EQ(set_relend_delay(delay), RELEND_DELAY_MS);
 }
 
 /*
- * Hysteresis: once the worker has brought the pool back to its high
- * watermark, a load that stays there, between the watermarks, moves
- * nothing however long it lasts: no block is taken back and none is lent
- * again, through several grace periods.
+ * Hysteresis: a load that has brought the worker to take blocks back, and
+ * stays between the watermarks, lends nothing again however long it
+ * lasts (the worker stops taking back at the high watermark, less than a
+ * block above it, and lends again only a block above it), and once the
+ * worker has settled it takes nothing more back either.
  */
 TEST_F_TIMEOUT(lend, load_between_watermarks_moves_nothing, LONG)
 {
-	long base, reserve, delay, relent, reclaimed, fails;
+	long base, reserve, relent, reclaimed, fails;
 	struct burst_result r;
 	char cmd[64];
 
@@ -1166,21 +1205,19 @@ TEST_F_TIMEOUT(lend, load_between_watermarks_moves_nothing, LONG)
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
 	ASSERT_EQ(wait_all_lent(60), 0);
 	pool_slots(&base, &reserve);
-	delay = set_relend_delay(1000);
-	ASSERT_GT(delay, 0);
+	ASSERT_EQ(write_long(RELEND_DELAY, 1000), 0);
+	relent = vmstat_val("swiotlb_lend_relend");
 
 	snprintf(cmd, sizeof(cmd), "map %ld %d to sleep",
 		 burst_count(base + reserve / 2), BURST_SIZE);
 	ASSERT_EQ(burst(cmd, &r), 0);
 	EXPECT_EQ(r.failed, 0);
-	/* The worker stops at the high watermark. */
 	ASSERT_EQ(wait_worker_settled(1.5, 30), 0);
-	relent = vmstat_val("swiotlb_lend_relend");
 	reclaimed = vmstat_val("swiotlb_lend_reclaim_success");
 	fails = vmstat_val("swiotlb_lend_reclaim_fail");
 	EXPECT_LT(meminfo_kb("SwiotlbLent"), meminfo_kb("SwiotlbLendTotal"));
 
-	/* Three grace periods with the load held. */
+	/* Three more grace periods with the load held. */
 	sleep(3);
 	EXPECT_EQ(vmstat_val("swiotlb_lend_relend"), relent);
 	EXPECT_EQ(vmstat_val("swiotlb_lend_reclaim_success"), reclaimed);
@@ -1189,7 +1226,6 @@ TEST_F_TIMEOUT(lend, load_between_watermarks_moves_nothing, LONG)
 	ASSERT_EQ(burst("release", &r), 0);
 	EXPECT_EQ(r.verify_errors, 0);
 	EXPECT_EQ(wait_all_lent(30), 0);
-	EXPECT_EQ(set_relend_delay(delay), 1000);
 }
 
 /*
@@ -1202,7 +1238,7 @@ TEST_F_TIMEOUT(lend, load_between_watermarks_moves_nothing, LONG)
  */
 TEST_F_TIMEOUT(lend, held_slots_keep_their_block, LONG)
 {
-	long base, reserve, delay, relent, used;
+	long base, reserve, relent, used;
 	struct burst_result r;
 	char cmd[64];
 
@@ -1210,8 +1246,7 @@ TEST_F_TIMEOUT(lend, held_slots_keep_their_block, LONG)
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
 	ASSERT_EQ(wait_all_lent(60), 0);
 	pool_slots(&base, &reserve);
-	delay = set_relend_delay(200);
-	ASSERT_GT(delay, 0);
+	ASSERT_EQ(write_long(RELEND_DELAY, 200), 0);
 
 	snprintf(cmd, sizeof(cmd), "map %ld %d bidi sleep",
 		 burst_count(base + reserve * 3 / 4), BURST_SIZE);
@@ -1234,7 +1269,6 @@ TEST_F_TIMEOUT(lend, held_slots_keep_their_block, LONG)
 	EXPECT_EQ(r.unowned, 0);
 	EXPECT_EQ(read_long(SWIOTLB_DEBUGFS "io_tlb_used"), 0);
 	EXPECT_EQ(wait_all_lent(30), 0);
-	EXPECT_EQ(set_relend_delay(delay), 200);
 }
 
 /*
@@ -1262,8 +1296,8 @@ TEST_F_TIMEOUT(lend, low_watermark_kicks_worker, LONG)
 	ASSERT_GT(n, 0);
 	nareas = areas[n - 1] + 1;
 	area = base / nareas;
-	low = read_long(SWIOTLB_DEBUGFS "lend_wmark_low") / nareas;
-	high = read_long(SWIOTLB_DEBUGFS "lend_wmark_high") / nareas;
+	low = read_long(WMARK_LOW) / nareas;
+	high = read_long(WMARK_HIGH) / nareas;
 	ASSERT_GT(high - low, 2 * BURST_SIZE / 2048);
 	ASSERT_EQ(sched_getaffinity(0, sizeof(cpus), &cpus), 0);
 	CPU_ZERO(&cpu0);
@@ -1296,9 +1330,40 @@ TEST_F_TIMEOUT(lend, low_watermark_kicks_worker, LONG)
 }
 
 /*
- * A sleepable mapping waits for lent slots at most lend_wait_ms (plus the
- * slice it may be sleeping in) and then fails, counted in wait_failures:
- * a burst of the whole pool and eight buffers more cannot all map.
+ * A sleepable mapping that finds no slot waits for the worker and then
+ * maps: with the watermarks at 1 and 2 slots the map path queues the
+ * worker only once an area is full, and the worker takes one block back
+ * at a time, so a burst beyond the base pool must wait, and not one of
+ * its mappings may fail.
+ */
+TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
+{
+	long base, reserve;
+	struct burst_result r;
+	char cmd[64];
+
+	if (access(BURST, W_OK))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(wait_all_lent(60), 0);
+	pool_slots(&base, &reserve);
+	ASSERT_EQ(write_long(WMARK_LOW, 1), 0);
+	ASSERT_EQ(write_long(WMARK_HIGH, 2), 0);
+
+	snprintf(cmd, sizeof(cmd), "burst %ld %d bidi sleep",
+		 burst_count(base + reserve * 3 / 4), BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	EXPECT_EQ(r.failed, 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_GT(r.waits, 0);
+	EXPECT_EQ(wait_all_lent(60), 0);
+}
+
+/*
+ * A sleepable mapping waits for lent slots lend_wait_ms (less at most a
+ * jiffy, at HZ=100 10 ms, for the tick the deadline starts in; plus the
+ * slice it may be sleeping in and wake-up latency) and then fails,
+ * counted in wait_failures: a burst of the whole pool and eight buffers
+ * more cannot all map.
  */
 TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 {
@@ -1308,9 +1373,9 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 
 	if (access(BURST, W_OK))
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
+	ASSERT_EQ(wait_all_lent(30), 0);
 	pool_slots(&base, &reserve);
-	wait_ms = read_long(SWIOTLB_DEBUGFS "lend_wait_ms");
+	wait_ms = read_long(WAIT_MS);
 	ASSERT_GT(wait_ms, 0);
 	failures = worker_stat("wait_failures");
 	ASSERT_GE(failures, 0);
@@ -1318,20 +1383,21 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 	snprintf(cmd, sizeof(cmd), "map %ld %d to sleep",
 		 burst_count(base + reserve) + 8, BURST_SIZE);
 	ASSERT_EQ(burst(cmd, &r), 0);
-	ksft_print_msg("longest mapping %ld us, wait limit %ld ms\n",
-		       r.max_us, wait_ms);
+	ksft_print_msg("failed mappings took %ld to %ld us, wait limit %ld ms\n",
+		       r.min_fail_us, r.max_us, wait_ms);
 	EXPECT_GE(r.failed, 8);
 	EXPECT_EQ(worker_stat("wait_failures") - failures, r.failed);
+	EXPECT_GE(r.min_fail_us, (wait_ms - 10) * 1000);
 	EXPECT_LE(r.max_us, (wait_ms + WAIT_SLACK_MS) * 1000);
 	ASSERT_EQ(burst("release", &r), 0);
 	EXPECT_EQ(r.verify_errors, 0);
-	EXPECT_EQ(wait_all_lent(60), 0);
+	EXPECT_EQ(wait_all_lent(20), 0);
 }
 
 /* With lend_wait_ms at 0 no mapping waits, and none counts as waiting. */
 TEST_F_TIMEOUT(lend, no_wait_when_wait_ms_zero, LONG)
 {
-	long base, reserve, wait_ms, failures, waits;
+	long base, reserve, failures, waits;
 	struct burst_result r;
 	char cmd[64];
 
@@ -1339,8 +1405,7 @@ TEST_F_TIMEOUT(lend, no_wait_when_wait_ms_zero, LONG)
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
 	ASSERT_EQ(wait_all_lent(60), 0);
 	pool_slots(&base, &reserve);
-	wait_ms = read_long(SWIOTLB_DEBUGFS "lend_wait_ms");
-	ASSERT_EQ(write_long(SWIOTLB_DEBUGFS "lend_wait_ms", 0), 0);
+	ASSERT_EQ(write_long(WAIT_MS, 0), 0);
 	failures = worker_stat("wait_failures");
 	waits = worker_stat("waits");
 
@@ -1352,8 +1417,9 @@ TEST_F_TIMEOUT(lend, no_wait_when_wait_ms_zero, LONG)
 	EXPECT_EQ(r.waits, 0);
 	EXPECT_EQ(worker_stat("waits"), waits);
 	EXPECT_EQ(worker_stat("wait_failures"), failures);
+	/* Measured 0.5 ms alone, 5.7 ms beside another guest: no wait. */
+	EXPECT_LT(r.max_us, WAIT_SLACK_MS * 1000);
 	ASSERT_EQ(burst("release", &r), 0);
-	EXPECT_EQ(write_long(SWIOTLB_DEBUGFS "lend_wait_ms", wait_ms), 0);
 	EXPECT_EQ(wait_all_lent(60), 0);
 }
 
@@ -1460,6 +1526,50 @@ TEST_F_TIMEOUT(lend, pinned_page_fails_only_its_block, LONG)
 	close(pipefd[1]);
 	fill_free(&f);
 	close(pagemap);
+}
+
+/*
+ * After all the taking back and lending again above: the reserve is
+ * still exactly the Swiotlb pageblocks, lent pages are still not bounce
+ * buffers to the DMA layer, unmovable allocations still never get them,
+ * and the free ones are still counted exactly.
+ */
+TEST_F_TIMEOUT(lend, lent_again_like_at_boot, LONG)
+{
+	long total, block_kb = pages_per_block() * page_kb(), listed;
+	long lent, foreign, owned, find_pool, need_sync, control, pages;
+	char buf[160];
+	int i;
+
+	ASSERT_EQ(wait_all_lent(60), 0);
+	total = meminfo_kb("SwiotlbLendTotal");
+	EXPECT_EQ(swiotlb_pageblocks() * block_kb, total);
+	EXPECT_EQ(lent_block_count() * block_kb, total);
+
+	if (driver_command(ALLOC_PROBE, "lookup", buf, sizeof(buf)))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ksft_print_msg("%s", buf);
+	ASSERT_EQ(sscanf(buf, LOOKUP_PAGES LOOKUP_ANSWERS, &lent, &foreign,
+			 &owned, &find_pool, &need_sync, &control), 6);
+	EXPECT_GT(lent, 0);
+	EXPECT_EQ(foreign, 0);
+	EXPECT_EQ(owned, 0);
+	EXPECT_EQ(find_pool, 0);
+	EXPECT_EQ(need_sync, 0);
+	EXPECT_EQ(control, 1);
+
+	ASSERT_EQ(alloc_probe("unmovable", &pages, &lent, &foreign), 0);
+	EXPECT_EQ(lent, 0);
+	EXPECT_EQ(foreign, 0);
+
+	for (i = 0; i < 20; i++) {
+		write_long("/proc/sys/vm/stat_refresh", 1);
+		listed = swiotlb_free_list_pages();
+		if (vmstat_val("nr_free_swiotlb") == listed)
+			break;
+		usleep(50000);
+	}
+	EXPECT_EQ(vmstat_val("nr_free_swiotlb"), listed);
 }
 
 int main(int argc, char **argv)
