@@ -12,6 +12,12 @@
 # after a header of comment lines:
 #	# breaks: <the invariant, one line>
 #	# scenarios: <scenario> [<scenario>...]
+#	# killed-by: <scenario/test> [<scenario/test>...]
+# A mutant is killed when one of the tests it names as its killers fails
+# (as make test names tests); a failure of other tests only, a hang or a
+# crash elsewhere, does not count: the test meant to guard the invariant
+# must be the one that notices.  The unmutated kernel runs the same
+# scenarios first and must pass them all.
 # The mutants are applied to a worktree of build/linux of their own
 # (build/mutants/linux, at the series' HEAD) and built in build/mutants/obj
 # with the default kernel's configuration: build/linux and its kernels are
@@ -33,8 +39,9 @@ fi
 for n in $names; do
 	[ -f "$MUTANTS/$n.mutant" ] || die "no mutant $n (scripts/mutants/$n.mutant)"
 	grep -q '^# breaks: ' "$MUTANTS/$n.mutant" &&
-	grep -q '^# scenarios: ' "$MUTANTS/$n.mutant" ||
-		die "$n.mutant: needs '# breaks:' and '# scenarios:' lines"
+	grep -q '^# scenarios: ' "$MUTANTS/$n.mutant" &&
+	grep -q '^# killed-by: ' "$MUTANTS/$n.mutant" ||
+		die "$n.mutant: needs '# breaks:', '# scenarios:' and '# killed-by:' lines"
 done
 
 "$TOP/scripts/deps.sh"
@@ -68,6 +75,18 @@ restore() {
 }
 trap restore EXIT
 
+# The unmutated series on every scenario a mutant names: a failure there
+# would make any kill meaningless.
+all=$(for n in $names; do sed -n 's/^# scenarios: //p' "$MUTANTS/$n.mutant"; done |
+	tr ' ' '\n' | sort -u | paste -sd' ')
+step "mutants: the unmutated kernel on $all"
+if ! LOGS=$LOGS/mutants/unmutated "$TOP/scripts/test.sh" \
+	--kernel "$BUILD/obj/default/arch/$ARCH/boot/bzImage" $all \
+	>"$LOGS/mutants-unmutated.log" 2>&1; then
+	grep -E '^FAIL ' "$LOGS/mutants-unmutated.log" >&2 || true
+	die "the unmutated kernel fails these scenarios (build/logs/mutants-unmutated.log)"
+fi
+
 results=$LOGS/mutants.txt
 : >"$results"
 killed=0 survived=0
@@ -91,14 +110,18 @@ for n in $names; do
 		continue
 	fi
 	restore
-	by=
 	LOGS=$mlogs "$TOP/scripts/test.sh" --kernel "$img" $scenarios >"$mlogs/test.log" 2>&1 || true
-	by=$(grep '^FAIL ' "$mlogs/test.log" | sed 's/^FAIL  *//; s/:.*//' | head -n 3 | paste -sd' ')
+	failed=$(sed -n 's/^FAIL  *\([^:]*\).*/\1/p' "$mlogs/test.log")
+	by=
+	for t in $(sed -n 's/^# killed-by: //p' "$m"); do
+		echo "$failed" | grep -qxF "$t" && by="$by $t"
+	done
 	if [ -n "$by" ]; then
 		killed=$((killed + 1))
+		by=${by# }
 	else
 		survived=$((survived + 1))
-		by="SURVIVED ($scenarios)"
+		by="SURVIVED (failed: $(echo $failed | cut -c1-60))"
 	fi
 	row "$n" "$by" "$(($(date +%s) - t0)) s"
 done
