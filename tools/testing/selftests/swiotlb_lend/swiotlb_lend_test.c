@@ -1427,9 +1427,10 @@ TEST_F_TIMEOUT(lend, pinned_page_fails_only_its_block, LONG)
 {
 	long psz = sysconf(_SC_PAGESIZE), block_pages = pages_per_block();
 	long nprocs = sysconf(_SC_NPROCESSORS_ONLN);
-	long base, reserve, fails, success, slots, idx[MAX_BLOCKS];
-	int n, pagemap, pipefd[2], c, k, best = -1, area[MAX_BLOCKS];
+	long base, reserve, fails, success, slots, low, idx[MAX_BLOCKS];
+	int n, pagemap, pipefd[2], c, k, j, best = -1, area[MAX_BLOCKS];
 	int nareas, per_area;
+	double until;
 	unsigned long pfn[MAX_BLOCKS], p;
 	char *pin = NULL, cmd[64];
 	cpu_set_t cpus, area_cpu;
@@ -1504,6 +1505,32 @@ TEST_F_TIMEOUT(lend, pinned_page_fails_only_its_block, LONG)
 	CPU_ZERO(&area_cpu);
 	CPU_SET(area[best], &area_cpu);
 	ASSERT_EQ(sched_setaffinity(0, sizeof(area_cpu), &area_cpu), 0);
+
+	/*
+	 * First the worker fails on the pinned block alone, six times (the
+	 * pinned area held below its low share until the failure shows,
+	 * then released, then a wait for the backoff to end), so that the
+	 * block's retry delay (10 ms doubling) outlasts the burst below:
+	 * every kick of that burst falls in a backoff, and the other area
+	 * must be served when the backoff ends, without another kick.
+	 */
+	low = read_long(WMARK_LOW) / nareas;
+	for (j = 0; j < 6; j++) {
+		fails = vmstat_val("swiotlb_lend_reclaim_fail");
+		snprintf(cmd, sizeof(cmd), "map %ld %d from sleep",
+			 burst_count(base / nareas + k * reserve / n - low / 2),
+			 BURST_SIZE);
+		ASSERT_EQ(burst(cmd, &r), 0);
+		for (until = now_s() + 5; now_s() < until;) {
+			if (vmstat_val("swiotlb_lend_reclaim_fail") > fails)
+				break;
+			usleep(5000);
+		}
+		ASSERT_GT(vmstat_val("swiotlb_lend_reclaim_fail"), fails);
+		ASSERT_EQ(burst("release", &r), 0);
+		if (j < 5)
+			usleep(1100000);
+	}
 	slots = base / nareas + k * reserve / n + base / nareas * 15 / 16;
 
 	fails = vmstat_val("swiotlb_lend_reclaim_fail");
