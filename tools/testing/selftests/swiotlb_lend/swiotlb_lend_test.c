@@ -1571,7 +1571,7 @@ TEST_F_TIMEOUT(lend, lent_again_like_at_boot, LONG)
 	long total, block_kb = pages_per_block() * page_kb(), listed;
 	long lent, foreign, owned, find_pool, need_sync, control, pages;
 	char buf[160];
-	int i;
+	int i, n;
 
 	ASSERT_EQ(wait_all_lent(60), 0);
 	total = meminfo_kb("SwiotlbLendTotal");
@@ -1581,8 +1581,9 @@ TEST_F_TIMEOUT(lend, lent_again_like_at_boot, LONG)
 	if (driver_command(ALLOC_PROBE, "lookup", buf, sizeof(buf)))
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
 	ksft_print_msg("%s", buf);
-	ASSERT_EQ(sscanf(buf, LOOKUP_PAGES LOOKUP_ANSWERS, &lent, &foreign,
-			 &owned, &find_pool, &need_sync, &control), 6);
+	n = sscanf(buf, LOOKUP_PAGES LOOKUP_ANSWERS, &lent, &foreign, &owned,
+		   &find_pool, &need_sync, &control);
+	ASSERT_EQ(n, 6);
 	EXPECT_GT(lent, 0);
 	EXPECT_EQ(foreign, 0);
 	EXPECT_EQ(owned, 0);
