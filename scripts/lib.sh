@@ -22,6 +22,22 @@ export GIT_COMMITTER_EMAIL="harness@swiotlb-lend.invalid"
 
 mkdir -p "$LOGS"
 
+# Kernel reports that fail a boot wherever they appear in its console log
+# (qemu-run.sh; test.sh checks the pattern first, runner-patterns).  The
+# keyword follows a printk timestamp, at once or after a prefix
+# ("watchdog: BUG: soft lockup", "rcu: INFO: rcu_sched detected stalls"):
+# the guest's own output carries no timestamp, so harness lines that quote
+# a reason or a test's output never match.  The timestamp need not start
+# the line, as the console interleaves the kernel's output with the
+# guest's.  Not reports: an OOM kill (tests fill memory on purpose; a test
+# that is refused memory fails on its own), "INFO: NMI handler ... took
+# too long" (TCG's slowness).
+SPLAT_KEYWORDS='Kernel panic|Oops|BUG:|kernel BUG at|WARNING:|general protection fault'
+SPLAT_KEYWORDS+='|Unable to handle kernel|KASAN:|UBSAN:|KFENCE:|list_(add|del) corruption'
+SPLAT_KEYWORDS+='|hard LOCKUP|soft lockup|INFO: task .* blocked for more than|INFO: .*stall'
+SPLAT_KEYWORDS+='|INFO: trying to register non-static key'
+SPLAT='\[ *[0-9]+\.[0-9]+\] (.*[^[:alnum:]_])?('"$SPLAT_KEYWORDS)"
+
 _t0=${HARNESS_T0:-$(date +%s)}
 export HARNESS_T0=$_t0
 
