@@ -114,7 +114,8 @@ for n in $names; do
 	failed=$(sed -n 's/^FAIL  *\([^:]*\).*/\1/p' "$mlogs/test.log")
 	by=
 	for t in $(sed -n 's/^# killed-by: //p' "$m"); do
-		echo "$failed" | grep -qxF "$t" && by="$by $t"
+		# Not a pipe: with pipefail, grep -q quitting early fails it.
+		grep -qxF "$t" <<<"$failed" && by="$by $t"
 	done
 	if [ -n "$by" ]; then
 		killed=$((killed + 1))
