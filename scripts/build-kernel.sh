@@ -45,21 +45,29 @@ for f in $frags; do frag_paths+=("$TOP/configs/$f"); done
 # status says whether it matches.
 verify_config() {
 	local f opt want got msg bad=0 quiet=${1:-}
+	local -A wanted=()
+	local order=()
+	# A later fragment overrides an earlier one, as merge_config.sh does.
 	for f in "${frag_paths[@]}"; do
 		while read -r opt want; do
-			got=$(grep -E "^$opt=|^# $opt is not set" "$obj/.config" | head -n1 || true)
-			msg=
-			case $got in
-			"$opt=$want") ;;
-			"# $opt is not set") [ "$want" = n ] || msg="$opt: wanted $want, not set" ;;
-			"") [ "$want" = n ] || msg="$opt: wanted $want, missing" ;;
-			*) msg="$opt: wanted $want, got ${got#*=}" ;;
-			esac
-			[ -z "$msg" ] && continue
-			bad=1
-			[ -n "$quiet" ] || warn "$msg"
+			[ -n "${wanted[$opt]+set}" ] || order+=("$opt")
+			wanted[$opt]=$want
 		done < <(sed -nE 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)/\1 \2/p;
 				s/^# (CONFIG_[A-Za-z0-9_]+) is not set/\1 n/p' "$f")
+	done
+	for opt in "${order[@]}"; do
+		want=${wanted[$opt]}
+		got=$(grep -E "^$opt=|^# $opt is not set" "$obj/.config" | head -n1 || true)
+		msg=
+		case $got in
+		"$opt=$want") ;;
+		"# $opt is not set") [ "$want" = n ] || msg="$opt: wanted $want, not set" ;;
+		"") [ "$want" = n ] || msg="$opt: wanted $want, missing" ;;
+		*) msg="$opt: wanted $want, got ${got#*=}" ;;
+		esac
+		[ -z "$msg" ] && continue
+		bad=1
+		[ -n "$quiet" ] || warn "$msg"
 	done
 	[ -n "$quiet" ] && return $bad
 	[ $bad = 0 ] || die "kernel config for '$variant' does not match configs/ (see above)"

@@ -39,15 +39,26 @@ object_warnings() {   # variant src file
 		{ grep -E '(warning|error):' || true; } |
 		sed -E "s|$2/||; s/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/" | sort -u
 }
+# Files the default kernel does not build (DRM) are checked in the
+# check-drm kernel, against the base configured the same way.
+"$TOP/scripts/build-kernel.sh" check-drm | tail -n 1
+mkdir -p "$BUILD/obj/check-drm-base"
+cp "$BUILD/obj/check-drm/.config" "$BUILD/obj/check-drm-base/.config"
+run_logged "$LOGS/config-check-drm-base.log" make -C "$BUILD/base-src" \
+	O="$BUILD/obj/check-drm-base" olddefconfig
 for f in $files; do
+	v=default vb=baseline
 	if [ ! -f "$BUILD/obj/default/${f%.c}.o" ]; then
-		info "skip  $f (not built in the default configuration)"
-		continue
+		v=check-drm vb=check-drm-base
+		if [ ! -f "$BUILD/obj/$v/${f%.c}.o" ]; then
+			info "skip  $f (built in no checked configuration)"
+			continue
+		fi
 	fi
-	object_warnings default "$SRC" "$f" >"$LOGS/check-new.txt"
+	object_warnings "$v" "$SRC" "$f" >"$LOGS/check-new.txt"
 	: >"$LOGS/check-old.txt"
 	if git -C "$SRC" cat-file -e "base:$f" 2>/dev/null; then
-		object_warnings baseline "$BUILD/base-src" "$f" >"$LOGS/check-old.txt"
+		object_warnings "$vb" "$BUILD/base-src" "$f" >"$LOGS/check-old.txt"
 	fi
 	new=$(comm -23 "$LOGS/check-new.txt" "$LOGS/check-old.txt")
 	if [ -n "$new" ]; then
@@ -55,9 +66,29 @@ for f in $files; do
 		echo "$new" | sed 's/^/      /'
 		bad=1
 	else
-		info "ok    $f"
+		info "ok    $f ($v)"
 	fi
 done
+step "check: the series in other configurations"
+# Built, not booted, where a boot adds nothing: without lending (the page
+# allocator's !CONFIG_SWIOTLB_LEND paths), without CMA.
+for v in check-nolend check-nocma; do
+	if "$TOP/scripts/build-kernel.sh" "$v" >"$LOGS/check-$v.log" 2>&1; then
+		info "ok    $v builds"
+	else
+		info "FAIL  $v does not build (build/logs/check-$v.log)"
+		bad=1
+	fi
+done
+# CONFIG_SWIOTLB_DYNAMIC with lending on is booted: both grow the pool.
+if "$TOP/scripts/test.sh" --suite check >"$LOGS/check-suite.log" 2>&1; then
+	info "ok    $(tail -n 1 "$LOGS/check-suite.log") (lend-dynamic)"
+else
+	grep -E '^(FAIL|SKIP) ' "$LOGS/check-suite.log" | sed 's/^/      /'
+	info "FAIL  $(tail -n 1 "$LOGS/check-suite.log") (build/logs/check-suite.log)"
+	bad=1
+fi
+
 step "check: make apply on a plain tree and on a git tree of the base"
 # Both paths of apply.sh must give exactly the series' tree.
 tmp=$(mktemp -d)
