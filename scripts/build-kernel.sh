@@ -12,6 +12,11 @@ variant=${1:-default}
 line=$(awk -v v="$variant" '$1 == v' "$TOP/configs/variants")
 [ -n "$line" ] || die "unknown kernel variant '$variant' (see configs/variants)"
 read -r _ tree frags <<<"$line"
+# "arch=<ARCH>" among the fragments builds that architecture instead.
+for f in $frags; do
+	case $f in arch=*) ARCH=${f#arch=} ;; esac
+done
+frags=$(for f in $frags; do case $f in arch=*) ;; *) printf '%s ' "$f" ;; esac; done)
 
 case $tree in
 series)

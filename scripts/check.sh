@@ -71,8 +71,10 @@ for f in $files; do
 done
 step "check: the series in other configurations"
 # Built, not booted, where a boot adds nothing: without lending (the page
-# allocator's !CONFIG_SWIOTLB_LEND paths), without CMA.
-for v in check-nolend check-nocma; do
+# allocator's !CONFIG_SWIOTLB_LEND paths), without CMA, and 32-bit (the
+# jiffies and long arithmetic; its KUnit logic runs on 64-bit with 32-bit
+# values).
+for v in check-nolend check-nocma check-32bit; do
 	if "$TOP/scripts/build-kernel.sh" "$v" >"$LOGS/check-$v.log" 2>&1; then
 		info "ok    $v builds"
 	else
