@@ -85,7 +85,10 @@ done
 # default, which still reports within every test scenario's TIMEOUT.
 detectors="watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 # oops=panic: "panic_on_oops=1" is only a sysctl, never a boot parameter.
-append="console=ttyS0 panic=-1 oops=panic $detectors hscenario=$scenario hsmp=$SMP $APPEND $extra"
+# KSFT_ONLY (make mutants): run only these swiotlb_lend kselftest tests.
+only=
+[ -z "${KSFT_ONLY:-}" ] || only="hsksft=$(echo $KSFT_ONLY | tr ' ' ',')"
+append="console=ttyS0 panic=-1 oops=panic $detectors hscenario=$scenario hsmp=$SMP $only $APPEND $extra"
 cmd+=(-append "$(echo $append)")
 
 printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
