@@ -18,6 +18,7 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/cc_platform.h>
+#include <linux/crash_dump.h>
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -217,6 +218,14 @@ swiotlb_lend_decide(const struct swiotlb_lend_request *req,
 	 */
 	if (req->mem_encrypt)
 		return SWIOTLB_LEND_NO_ENCRYPTED;
+	/*
+	 * A crash kernel runs in the small crashkernel= region, often with
+	 * its low part just large enough for the pool: doubling the pool
+	 * there may fail the boot that saves the dump.  Only an explicit
+	 * swiotlb_lend=<size> lends in one.
+	 */
+	if (req->kdump && req->param == SWIOTLB_LEND_PARAM_DEFAULT)
+		return SWIOTLB_LEND_NO_KDUMP;
 	ret = swiotlb_lend_compute_layout(req->base_nslabs, req->nareas,
 					  req->param, req->reserve,
 					  req->ram_bytes, req->block_shift,
@@ -253,6 +262,7 @@ bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 		.nareas = nareas,
 		.remap = remap,
 		.mem_encrypt = cc_platform_has(CC_ATTR_MEM_ENCRYPT),
+		.kdump = is_kdump_kernel(),
 		.ram_bytes = memblock_phys_mem_size(),
 		.block_shift = pageblock_order + PAGE_SHIFT,
 	};
@@ -266,6 +276,9 @@ bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 		return false;
 	case SWIOTLB_LEND_NO_ENCRYPTED:
 		pr_info("not lending: memory encryption is active and the pool is shared with the host\n");
+		return false;
+	case SWIOTLB_LEND_NO_KDUMP:
+		pr_info("not lending in a crash kernel; swiotlb_lend=<size> lends anyway\n");
 		return false;
 	case SWIOTLB_LEND_NO_SMALL_POOL:
 		pr_info("not lending: the pool (%lu KiB) is smaller than a pageblock (%lu KiB); swiotlb_lend=<size> lends one anyway\n",
@@ -316,6 +329,42 @@ void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
 }
 
 /**
+ * swiotlb_lend_keep_block() - give a reserve block to swiotlb for good
+ * @pool:	The lending pool.
+ * @layout:	Its layout.
+ * @kept:	Blocks swiotlb keeps for good; @block is added.
+ * @block:	A lent block that must not be lent (it spans two zones, so
+ *		the page allocator cannot take it).
+ *
+ * The block's slots go straight to the slot allocator, as if it had been
+ * taken back: neither lent nor stranded out of service.
+ *
+ * Context: Any context.  The caller serializes changes of ownership.
+ * Return: 0, -EINVAL if @block is not lent, or the error of
+ * swiotlb_area_give_slots() (the block stays lent then).
+ */
+int swiotlb_lend_keep_block(struct io_tlb_pool *pool,
+			    const struct swiotlb_lend_layout *layout,
+			    unsigned long *kept, unsigned long block)
+{
+	int ret;
+
+	if (!test_bit(block, pool->lent_blocks))
+		return -EINVAL;
+	/* Owner first, as when a block is taken back. */
+	swiotlb_lend_set_owner(pool, block, false);
+	ret = swiotlb_area_give_slots(pool, swiotlb_lend_block_area(layout, block),
+				      swiotlb_lend_block_slot(layout, block),
+				      layout->block_nslabs);
+	if (ret) {
+		swiotlb_lend_set_owner(pool, block, true);
+		return ret;
+	}
+	set_bit(block, kept);
+	return 0;
+}
+
+/**
  * swiotlb_lend_disable() - stop lending, with a reason in the log
  * @why:	What went wrong.
  *
@@ -343,6 +392,7 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 {
 	unsigned long nblocks = layout->nslabs / layout->block_nslabs;
 	unsigned long area_blocks = layout->area_lend_nslabs / layout->block_nslabs;
+	unsigned int base = layout->area_nslabs - layout->area_lend_nslabs;
 	unsigned long area_first, b;
 	unsigned int a;
 
@@ -352,14 +402,25 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 		swiotlb_lend_disable("no memory for the ownership bitmap");
 		return;
 	}
+
+	swiotlb_lender.kept = memblock_alloc(BITS_TO_LONGS(nblocks) * sizeof(long),
+					     SMP_CACHE_BYTES);
+	if (!swiotlb_lender.kept) {
+		memblock_free(pool->lent_blocks,
+			      BITS_TO_LONGS(nblocks) * sizeof(long));
+		pool->lent_blocks = NULL;
+		swiotlb_lend_disable("no memory for the ownership bitmap");
+		return;
+	}
 	pool->lend_shift = layout->block_shift;
 
 	for (a = 0; a < layout->nareas; a++) {
-		if (WARN_ON(swiotlb_area_take_slots(pool, a,
-						    layout->area_lend_nslabs)))
+		/* The whole reserve of the area: the window ends at its base. */
+		if (WARN_ON(swiotlb_area_take_slots(pool, a, base,
+						    layout->area_lend_nslabs,
+						    base)))
 			continue;
-		area_first = (a * layout->area_nslabs +
-			      swiotlb_area_limit(pool, a)) / layout->block_nslabs;
+		area_first = (a * layout->area_nslabs + base) / layout->block_nslabs;
 		for (b = area_first; b < area_first + area_blocks; b++)
 			swiotlb_lend_set_owner(pool, b, true);
 	}
@@ -368,29 +429,82 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 	swiotlb_lender.lendable = bitmap_weight(pool->lent_blocks, nblocks);
 }
 
+/**
+ * swiotlb_lend_exit() - the default pool is torn down before it lends
+ * @pool:	The pool swiotlb_exit() is about to free.
+ *
+ * An IOMMU found late in boot may turn swiotlb off (x86's
+ * pci_iommu_init() at rootfs_initcall, powerpc at subsys_initcall).
+ * Lending starts later, at late_initcall_sync, so the reserve is still
+ * swiotlb's memory here and goes back to memblock with the rest of the
+ * pool.  Should lending have started anyway, freeing the pool would hand
+ * the page allocator pages it already owns: the pool is kept instead.
+ *
+ * Context: Early boot (swiotlb_exit()).
+ * Return: %true if the pool may be freed.
+ */
+bool __init swiotlb_lend_exit(struct io_tlb_pool *pool)
+{
+	if (!pool->lent_blocks)
+		return true;
+	if (WARN(swiotlb_lender.active,
+		 "swiotlb_lend: swiotlb_exit() after lending began: the pool is kept\n"))
+		return false;
+	memblock_free_late(__pa(pool->lent_blocks),
+			   BITS_TO_LONGS(swiotlb_lend_nblocks()) * sizeof(long));
+	memblock_free_late(__pa(swiotlb_lender.kept),
+			   BITS_TO_LONGS(swiotlb_lend_nblocks()) * sizeof(long));
+	pool->lent_blocks = NULL;
+	swiotlb_lender.kept = NULL;
+	swiotlb_lender.pool = NULL;
+	swiotlb_lender.lendable = 0;
+	pr_info("swiotlb torn down before lending began: nothing lent\n");
+	return true;
+}
+
+/*
+ * After every initcall that may call swiotlb_exit() (the last is x86's
+ * rootfs_initcall pci_iommu_init()), and before user space.
+ */
 static int __init swiotlb_lend_activate(void)
 {
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
-	unsigned long b, pfn;
+	unsigned long b, pfn, lent = 0;
 
 	if (!pool)
 		return 0;
+	swiotlb_lender.active = true;
 
 	for_each_set_bit(b, pool->lent_blocks, swiotlb_lend_nblocks()) {
 		pfn = swiotlb_lend_block_pfn(b);
 		if (page_zone(pfn_to_page(pfn)) !=
 		    page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1))) {
-			/* The block stays out of service: never lent, never used. */
-			pr_warn("block at pfn %#lx spans two zones: not lent\n", pfn);
+			/* Not lendable: swiotlb keeps it as part of the base. */
+			if (!swiotlb_lend_keep_block(pool, l, swiotlb_lender.kept, b))
+				swiotlb_lender.lendable--;
+			pr_warn("block at pfn %#lx spans two zones: kept as bounce buffers\n",
+				pfn);
 			continue;
 		}
 		/* memblock_alloc() registered the pool with kmemleak. */
 		kmemleak_free_part_phys(PFN_PHYS(pfn),
 					swiotlb_lend_block_pages() << PAGE_SHIFT);
 		init_swiotlb_reserved_pageblock(pfn_to_page(pfn));
-		atomic_long_inc(&swiotlb_lender.lent);
+		lent++;
 	}
+	/*
+	 * A pageblock freed whole may stay on the per-CPU list of the CPU
+	 * that freed it (the pageblock order is a per-CPU order with THP):
+	 * not counted in nr_free_swiotlb, and usable only by that CPU's huge
+	 * page faults.  Move the reserve to the buddy free lists.
+	 */
+	drain_all_pages(NULL);
+	/*
+	 * Only now may the worker take blocks back (kicks need a lent
+	 * block): none of it runs on a block still being lent or kept.
+	 */
+	atomic_long_set(&swiotlb_lender.lent, lent);
 	pr_info("pool %lu MiB = base %lu MiB + lendable reserve %lu MiB (%lu blocks of %lu KiB, %u areas); lent %lu MiB\n",
 		MIB(l->nslabs), MIB(l->base_nslabs),
 		MIB(l->nslabs - l->base_nslabs), swiotlb_lender.lendable,
@@ -398,7 +512,7 @@ static int __init swiotlb_lend_activate(void)
 		MIB(atomic_long_read(&swiotlb_lender.lent) * l->block_nslabs));
 	return 0;
 }
-core_initcall(swiotlb_lend_activate);
+late_initcall_sync(swiotlb_lend_activate);
 
 /**
  * swiotlb_lend_first_lent_block() - where the first lent block is
@@ -423,6 +537,19 @@ unsigned long swiotlb_lend_first_lent_block(unsigned long *nr_pages)
 static unsigned long lent_nslabs(void)
 {
 	return atomic_long_read(&swiotlb_lender.lent) * swiotlb_lender.layout.block_nslabs;
+}
+
+/**
+ * swiotlb_lend_lent_nslabs() - slots of a pool lent to the page allocator
+ * @pool:	A swiotlb pool.
+ *
+ * Context: Any context; the value may change right after it is read.
+ * Return: The slots of @pool's lent blocks, 0 for a pool that does not
+ * lend.
+ */
+unsigned long swiotlb_lend_lent_nslabs(const struct io_tlb_pool *pool)
+{
+	return pool == swiotlb_lender.pool ? lent_nslabs() : 0;
 }
 
 /**
@@ -470,7 +597,8 @@ static int lend_blocks_show(struct seq_file *m, void *v)
 		if (b % area_blocks < base_blocks)
 			continue;
 		seq_printf(m, "%lu %#lx %s\n", b, swiotlb_lend_block_pfn(b),
-			   test_bit(b, pool->lent_blocks) ? "lent" : "owned");
+			   test_bit(b, pool->lent_blocks) ? "lent" :
+			   test_bit(b, swiotlb_lender.kept) ? "kept" : "owned");
 	}
 	return 0;
 }

@@ -60,6 +60,7 @@ enum swiotlb_lend_param {
  * @nareas:	Areas of the pool without lending.
  * @remap:	The architecture remaps the pool (Xen).
  * @mem_encrypt: Memory encryption is active: the pool is shared memory.
+ * @kdump:	This is a crash dump kernel, living in the crashkernel= region.
  * @ram_bytes:	Memory of the machine.
  * @block_shift: log2 of the pageblock size in bytes.
  */
@@ -70,6 +71,7 @@ struct swiotlb_lend_request {
 	unsigned int nareas;
 	bool remap;
 	bool mem_encrypt;
+	bool kdump;
 	u64 ram_bytes;
 	unsigned int block_shift;
 };
@@ -80,14 +82,18 @@ enum swiotlb_lend_verdict {
 	SWIOTLB_LEND_NO_OFF,		/* swiotlb_lend=off or bad input */
 	SWIOTLB_LEND_NO_REMAP,		/* the architecture remaps the pool */
 	SWIOTLB_LEND_NO_ENCRYPTED,	/* the pool is shared with the host */
+	SWIOTLB_LEND_NO_KDUMP,		/* default reserve in a crash kernel */
 	SWIOTLB_LEND_NO_SMALL_POOL,	/* default reserve below a pageblock */
 	SWIOTLB_LEND_NO_BLOCK,		/* a pageblock exceeds a quarter of RAM */
 };
 
 /* Slot allocator primitives, in swiotlb.c, called under no lock. */
 int swiotlb_area_take_slots(struct io_tlb_pool *pool, unsigned int area_index,
-			    unsigned int nslots);
-unsigned int swiotlb_area_limit(struct io_tlb_pool *pool,
+			    unsigned int first, unsigned int nslots,
+			    unsigned int limit);
+int swiotlb_area_give_slots(struct io_tlb_pool *pool, unsigned int area_index,
+			    unsigned int first, unsigned int nslots);
+unsigned int swiotlb_area_owned(struct io_tlb_pool *pool,
 				unsigned int area_index);
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -121,12 +127,17 @@ unsigned long swiotlb_kunit_area_used(struct io_tlb_pool *pool,
  * @layout:	Its layout.
  * @lendable:	Lendable blocks (the reserve).
  * @lent:	Blocks the page allocator owns now.
+ * @kept:	Reserve blocks that can never be lent (they span two zones):
+ *		swiotlb keeps them for good.
+ * @active:	Lending has begun: the pool can no longer be freed.
  */
 struct swiotlb_lender {
 	struct io_tlb_pool *pool;
 	struct swiotlb_lend_layout layout;
 	unsigned long lendable;
 	atomic_long_t lent;
+	unsigned long *kept;
+	bool active;
 };
 
 extern struct swiotlb_lender swiotlb_lender;
@@ -141,6 +152,20 @@ static inline unsigned long swiotlb_lend_nblocks(void)
 static inline unsigned long swiotlb_lend_block_pages(void)
 {
 	return 1UL << (swiotlb_lender.layout.block_shift - PAGE_SHIFT);
+}
+
+/* Area of a block of the lending pool. */
+static inline unsigned int swiotlb_lend_block_area(const struct swiotlb_lend_layout *l,
+						   unsigned long block)
+{
+	return block * l->block_nslabs / l->area_nslabs;
+}
+
+/* First slot of a block, relative to its area. */
+static inline unsigned int swiotlb_lend_block_slot(const struct swiotlb_lend_layout *l,
+						   unsigned long block)
+{
+	return block * l->block_nslabs % l->area_nslabs;
 }
 
 /* First page frame of a block of the lending pool. */
@@ -166,8 +191,13 @@ void swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 void swiotlb_lend_disable(const char *why);
 void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
 			    bool lent);
+int swiotlb_lend_keep_block(struct io_tlb_pool *pool,
+			    const struct swiotlb_lend_layout *layout,
+			    unsigned long *kept, unsigned long block);
 void swiotlb_lend_create_debugfs(struct dentry *dir);
 unsigned long swiotlb_lend_first_lent_block(unsigned long *nr_pages);
+bool swiotlb_lend_exit(struct io_tlb_pool *pool);
+unsigned long swiotlb_lend_lent_nslabs(const struct io_tlb_pool *pool);
 
 #else /* !CONFIG_SWIOTLB_LEND */
 
@@ -190,6 +220,17 @@ static inline void swiotlb_lend_disable(const char *why)
 
 static inline void swiotlb_lend_create_debugfs(struct dentry *dir)
 {
+}
+
+static inline bool swiotlb_lend_exit(struct io_tlb_pool *pool)
+{
+	return true;
+}
+
+static inline unsigned long
+swiotlb_lend_lent_nslabs(const struct io_tlb_pool *pool)
+{
+	return 0;
 }
 
 #endif /* CONFIG_SWIOTLB_LEND */

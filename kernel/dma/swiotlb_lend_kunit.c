@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/device.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/sizes.h>
 #include <linux/swiotlb.h>
@@ -195,6 +196,15 @@ static void lend_decide_branches(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
 			SWIOTLB_LEND_NO_ENCRYPTED);
 
+	/* A crash kernel: only an explicit size lends. */
+	req = ok;
+	req.kdump = true;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
+			SWIOTLB_LEND_NO_KDUMP);
+	req.param = SWIOTLB_LEND_PARAM_SIZE;
+	req.reserve = SZ_64M;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l), SWIOTLB_LEND_YES);
+
 	/* 1 MiB pool, 2 MiB pageblocks: only an explicit size lends. */
 	req = ok;
 	req.base_nslabs = 512;
@@ -351,18 +361,54 @@ static void unmap_slot(struct lend_pool_ctx *ctx, int index)
 			      ((phys_addr_t)index << IO_TLB_SHIFT), &ctx->pool);
 }
 
+/*
+ * Map whole segments in @area until it is full (at most @max); each must
+ * lie in slots [@lo, @hi).  Returns how many, their indices in @idx.
+ */
+static int map_until_full(struct kunit *test, struct lend_pool_ctx *ctx,
+			  int area, int *idx, int max, int lo, int hi)
+{
+	int n;
+
+	for (n = 0; n < max; n++) {
+		idx[n] = map_segment(ctx, area);
+		if (idx[n] < 0)
+			break;
+		KUNIT_EXPECT_GE(test, idx[n], lo);
+		KUNIT_EXPECT_LT(test, idx[n], hi);
+	}
+	return n;
+}
+
+static void unmap_all(struct lend_pool_ctx *ctx, const int *idx, int n)
+{
+	while (n--)
+		unmap_slot(ctx, idx[n]);
+}
+
+/* Lend the top @nblocks blocks of an area without holes. */
+static int take_top(struct io_tlb_pool *pool, unsigned int area,
+		    unsigned int nblocks)
+{
+	unsigned int first = swiotlb_area_owned(pool, area) -
+			     nblocks * BLOCK_NSLABS;
+
+	return swiotlb_area_take_slots(pool, area, first, nblocks * BLOCK_NSLABS,
+				       first);
+}
+
 static void lend_take_slots_accounting(struct kunit *test)
 {
 	struct lend_pool_ctx *ctx = test->priv;
 	struct io_tlb_pool *pool = &ctx->pool;
 	unsigned int i;
 
-	KUNIT_ASSERT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
-	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_owned(pool, 0), TEST_AREA_NSLABS);
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 1), 0);
 
 	/* The area's search window ends below the lent block. */
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), BLOCK_NSLABS);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 1), TEST_AREA_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 1), TEST_AREA_NSLABS);
 	/* Lent slots are unavailable, and not counted as used. */
 	for (i = BLOCK_NSLABS; i < TEST_AREA_NSLABS; i++)
 		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i), 0);
@@ -384,12 +430,21 @@ static void lend_take_slots_bad(struct kunit *test)
 	struct io_tlb_pool *pool = &ctx->pool;
 
 	/* Not a whole number of segments, or more than the area owns. */
-	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 0, 100,
+						      TEST_AREA_NSLABS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 100, BLOCK_NSLABS,
+						      TEST_AREA_NSLABS), -EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			swiotlb_area_take_slots(pool, 0, TEST_AREA_NSLABS +
-						IO_TLB_SEGSIZE),
+			swiotlb_area_take_slots(pool, 0, 0, TEST_AREA_NSLABS +
+						IO_TLB_SEGSIZE, 0),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
+	/* A window that shrinks over slots that are not lent. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS,
+						      BLOCK_NSLABS, 0), -EINVAL);
+	/* A window that shrinks, but not from its top. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 0, BLOCK_NSLABS,
+						      0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), TEST_AREA_NSLABS);
 }
 
 /* A block with a bounce buffer in use is never taken. */
@@ -407,7 +462,7 @@ static void lend_take_slots_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map_segment(ctx, 1), -1);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 1), TEST_AREA_NSLABS);
 
-	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 1, BLOCK_NSLABS),
+	KUNIT_EXPECT_EQ(test, take_top(pool, 1, 1),
 			-EBUSY);
 	/* Free everything in the top block but one segment: still busy. */
 	for (i = 0; i < n; i++) {
@@ -417,15 +472,15 @@ static void lend_take_slots_busy(struct kunit *test)
 			idx[i] = -1;
 		}
 	}
-	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 1, BLOCK_NSLABS),
+	KUNIT_EXPECT_EQ(test, take_top(pool, 1, 1),
 			-EBUSY);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 1), TEST_AREA_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 1), TEST_AREA_NSLABS);
 
 	for (i = 0; i < n; i++)
 		if (idx[i] >= 0)
 			unmap_slot(ctx, idx[i]);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 1), 0);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 1, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, take_top(pool, 1, 1), 0);
 }
 
 /* With its top lent, an area hands out exactly its base, never lent slots. */
@@ -436,21 +491,16 @@ static void lend_map_never_returns_lent_slots(struct kunit *test)
 	int idx[TEST_AREA_NSLABS / IO_TLB_SEGSIZE + 1];
 	int n, i, round;
 
-	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 1), 0);
 
 	/* Twice, so that the second round starts from a wrapped index. */
 	for (round = 0; round < 2; round++) {
-		for (n = 0; n < ARRAY_SIZE(idx); n++) {
-			idx[n] = map_segment(ctx, 0);
-			if (idx[n] < 0)
-				break;
-			KUNIT_EXPECT_LT(test, idx[n], (int)BLOCK_NSLABS);
-		}
+		n = map_until_full(test, ctx, 0, idx, ARRAY_SIZE(idx), 0,
+				   BLOCK_NSLABS);
 		KUNIT_EXPECT_EQ(test, n, (int)(BLOCK_NSLABS / IO_TLB_SEGSIZE));
 		KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0),
 				BLOCK_NSLABS);
-		for (i = 0; i < n; i++)
-			unmap_slot(ctx, idx[i]);
+		unmap_all(ctx, idx, n);
 		KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0), 0);
 	}
 	/* Releases next to the lent block never merge into it. */
@@ -468,22 +518,18 @@ static void lend_give_slots_restores_runs(struct kunit *test)
 	unsigned int i;
 	int n;
 
-	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
-	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS), 0);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), TEST_AREA_NSLABS);
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), TEST_AREA_NSLABS);
 	for (i = 0; i < TEST_AREA_NSLABS; i++)
 		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i),
 				IO_TLB_SEGSIZE - (i % IO_TLB_SEGSIZE));
 
 	/* Every segment of the area can be mapped again, the block's too. */
-	for (n = 0; n < ARRAY_SIZE(idx); n++) {
-		idx[n] = map_segment(ctx, 0);
-		if (idx[n] < 0)
-			break;
-	}
+	n = map_until_full(test, ctx, 0, idx, ARRAY_SIZE(idx), 0,
+			   TEST_AREA_NSLABS);
 	KUNIT_EXPECT_EQ(test, n, (int)(TEST_AREA_NSLABS / IO_TLB_SEGSIZE));
-	for (i = 0; i < n; i++)
-		unmap_slot(ctx, idx[i]);
+	unmap_all(ctx, idx, n);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0), 0);
 }
 
@@ -493,13 +539,13 @@ static void lend_give_slots_bad(struct kunit *test)
 	struct io_tlb_pool *pool = &ctx->pool;
 
 	/* Nothing above the window to give, or not whole segments. */
-	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS),
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS, BLOCK_NSLABS),
 			-EINVAL);
-	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, 100), -EINVAL);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, 2 * BLOCK_NSLABS),
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 1), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS, 2 * BLOCK_NSLABS),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), BLOCK_NSLABS);
 }
 
 /*
@@ -514,12 +560,12 @@ static void lend_give_take_at_edges(struct kunit *test)
 	int below, next;
 
 	/* The whole area 0 lent: nothing to map there. */
-	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, 2 * BLOCK_NSLABS), 0);
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 2), 0);
 	KUNIT_EXPECT_EQ(test, map_segment(ctx, 0), -1);
 
 	/* One block back: exactly its slots can be mapped. */
-	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS), 0);
-	KUNIT_EXPECT_EQ(test, swiotlb_area_limit(pool, 0), BLOCK_NSLABS);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), BLOCK_NSLABS);
 	/* The last segment below the top block, and the next area's first. */
 	next = map_segment(ctx, 1);
 	KUNIT_ASSERT_EQ(test, next, (int)TEST_AREA_NSLABS);
@@ -529,7 +575,7 @@ static void lend_give_take_at_edges(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, below, (int)(BLOCK_NSLABS - IO_TLB_SEGSIZE));
 
 	/* Give the top block: runs of the busy neighbours stay 0. */
-	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS, BLOCK_NSLABS), 0);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 0);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS),
 			IO_TLB_SEGSIZE);
@@ -537,7 +583,7 @@ static void lend_give_take_at_edges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_AREA_NSLABS), 0);
 
 	/* Lend it again, then release the neighbour below: no merge. */
-	KUNIT_ASSERT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS), 0);
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 1), 0);
 	unmap_slot(ctx, below);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, below), IO_TLB_SEGSIZE);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 1);
@@ -545,6 +591,118 @@ static void lend_give_take_at_edges(struct kunit *test)
 	unmap_slot(ctx, next);
 	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_AREA_NSLABS),
 			IO_TLB_SEGSIZE);
+}
+
+/*
+ * A block taken back above one that stays lent (pinned): the lower one is
+ * a hole in the window that no search returns, the capacity counts only
+ * what is owned, and lending the top again shrinks the window over the
+ * hole.  Before holes, an area's lent blocks had to stay contiguous at its
+ * top, and one stuck block kept all those above it lent.
+ */
+static void lend_hole_below_taken_back_block(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	int idx[TEST_AREA_NSLABS / IO_TLB_SEGSIZE + 1];
+	unsigned int i;
+	int n;
+
+	/* The whole area lent; its upper block comes back, the lower not. */
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 2), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS,
+						      BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), BLOCK_NSLABS);
+	for (i = 0; i < BLOCK_NSLABS; i++)
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i), 0);
+
+	/* Only the upper block's segments are mapped, then nothing. */
+	n = map_until_full(test, ctx, 0, idx, ARRAY_SIZE(idx), BLOCK_NSLABS,
+			   TEST_AREA_NSLABS);
+	KUNIT_EXPECT_EQ(test, n, (int)(BLOCK_NSLABS / IO_TLB_SEGSIZE));
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_area_used(pool, 0), BLOCK_NSLABS);
+	unmap_all(ctx, idx, n);
+	/* The hole's slots stay unavailable after the releases above it. */
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS - 1), 0);
+
+	/* The hole comes back too: the whole area is free runs again. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), TEST_AREA_NSLABS);
+	for (i = 0; i < TEST_AREA_NSLABS; i++)
+		KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, i),
+				IO_TLB_SEGSIZE - (i % IO_TLB_SEGSIZE));
+	/* Given twice: refused, nothing counted. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_give_slots(pool, 0, 0, BLOCK_NSLABS),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), TEST_AREA_NSLABS);
+}
+
+/* Lending blocks again around a hole, from the top and below a kept block. */
+static void lend_hole_relend_shrinks_window(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+
+	/* Lower block lent (a hole), upper owned. */
+	KUNIT_ASSERT_EQ(test, take_top(pool, 0, 2), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS,
+						      BLOCK_NSLABS), 0);
+	/* Lending the upper one again shrinks the window over the hole. */
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, BLOCK_NSLABS,
+						      BLOCK_NSLABS, 0), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), 0U);
+	KUNIT_EXPECT_EQ(test, map_segment(ctx, 0), -1);
+	/* From there, the lower block comes back above the empty window. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, 0, BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), BLOCK_NSLABS);
+
+	/* A lower block lent below an owned upper one: a hole again. */
+	KUNIT_ASSERT_EQ(test, swiotlb_area_give_slots(pool, 0, BLOCK_NSLABS,
+						      BLOCK_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_take_slots(pool, 0, 0, BLOCK_NSLABS,
+						      TEST_AREA_NSLABS), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 0), BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, 0), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, BLOCK_NSLABS),
+			IO_TLB_SEGSIZE);
+}
+
+/*
+ * A reserve block that cannot be lent (it spans two zones) goes straight
+ * to the slot allocator and is marked kept: before, it stayed out of
+ * service with its lent bit set, and the worker retried it forever.
+ */
+static void lend_keep_unlendable_block(struct kunit *test)
+{
+	struct lend_pool_ctx *ctx = test->priv;
+	struct io_tlb_pool *pool = &ctx->pool;
+	const struct swiotlb_lend_layout l = {
+		.nslabs = TEST_NSLABS,
+		.nareas = TEST_NAREAS,
+		.area_nslabs = TEST_AREA_NSLABS,
+		.area_lend_nslabs = BLOCK_NSLABS,
+		.base_nslabs = TEST_NAREAS * BLOCK_NSLABS,
+		.block_nslabs = BLOCK_NSLABS,
+		.block_shift = BLOCK_SHIFT,
+	};
+	unsigned long lent[1] = { 0 }, kept[1] = { 0 };
+
+	/* Block 3 is area 1's reserve, lent. */
+	pool->lent_blocks = lent;
+	KUNIT_ASSERT_EQ(test, take_top(pool, 1, 1), 0);
+	swiotlb_lend_set_owner(pool, 3, true);
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_keep_block(pool, &l, kept, 3), 0);
+	KUNIT_EXPECT_EQ(test, lent[0], 0UL);
+	KUNIT_EXPECT_EQ(test, kept[0], 1UL << 3);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 1), TEST_AREA_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_kunit_slot_list(pool, TEST_NSLABS - 1), 1);
+
+	/* A block that is not lent cannot be kept again. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_keep_block(pool, &l, kept, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lent[0], 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_area_owned(pool, 1), TEST_AREA_NSLABS);
+	pool->lent_blocks = NULL;
 }
 
 /* Ownership lookup at block edges */
@@ -691,26 +849,119 @@ static void reclaim_hysteresis(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, owned, base + reserve);
 }
 
+/* jiffies on 32-bit for the first five minutes: just short of a wrap. */
+#define JIFFIES32_AT_BOOT	((unsigned long)(unsigned int)(-300 * HZ))
+/* The same distance short of a wrap of this kernel's unsigned long. */
+#define JIFFIES_NEAR_WRAP	((unsigned long)(-300 * HZ))
+
 /* The grace period before re-lending, across jiffies wraps. */
-static void reclaim_quiet_wait(struct kunit *test)
+static void reclaim_time_left(struct kunit *test)
 {
 	const unsigned long grace = 5000;
 
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(5000, 4000, grace), 4000UL);
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(9000, 4000, grace), 0UL);
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(9001, 4000, grace), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(5000, 4000, grace), 4000UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(9000, 4000, grace), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(9001, 4000, grace), 0UL);
 	/* Busy right now, and busy a tick after "now" was read. */
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(4000, 4000, grace), grace);
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(4000, 4001, grace), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(4000, 4000, grace), grace);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(4000, 4001, grace), 0UL);
 	/* Busy just before jiffies wrapped. */
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(100, ULONG_MAX - 10, grace),
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(100, ULONG_MAX - 10, grace),
 			grace - 111);
 	/*
 	 * Never busy since boot (last_busy 0) with jiffies still short of
 	 * their first wrap, as on 32-bit: quiet, not a wait of minutes.
 	 */
-	KUNIT_EXPECT_EQ(test, swiotlb_lend_quiet_wait(ULONG_MAX - 287000, 0, grace),
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(ULONG_MAX - 287000, 0, grace),
 			0UL);
+}
+
+/*
+ * Backoff and retry periods that were never set, or set long ago, are
+ * over; before they were kept as an end time, and time_before(jiffies, 0)
+ * ignored every kick for the first five minutes of a 32-bit kernel.
+ */
+static void reclaim_backoff_across_wraps(struct kunit *test)
+{
+	const unsigned long half = 1UL << (BITS_PER_LONG - 1);
+	const unsigned long second = HZ;
+	unsigned long now;
+
+	/*
+	 * No backoff yet, at boot on 32-bit and on 64-bit, and as near a
+	 * wrap as 32-bit boots are, whatever the width of a long here.
+	 */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(JIFFIES32_AT_BOOT, 0, 0), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(INITIAL_JIFFIES, 0, 0), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(JIFFIES_NEAR_WRAP, 0, 0), 0UL);
+	/* A backoff begun at boot runs its length, across the wrap. */
+	now = JIFFIES32_AT_BOOT;
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(now + 10, now, second),
+			second - 10);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(now + 300 * HZ + 5, now,
+						     300 * HZ + 10), 5UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(now + second, now, second),
+			0UL);
+	/*
+	 * A failure left over from 2^(BITS_PER_LONG-1) jiffies ago is not
+	 * "in the future" again: its block is tried at once.
+	 */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(now + half +
+						     swiotlb_lend_retry_delay(3), now,
+						     swiotlb_lend_retry_delay(3)),
+			0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_time_left(now + half - 1, now,
+						     swiotlb_lend_retry_delay(3)),
+			0UL);
+
+	/* Retry delays: none before a failure, then doubling to a second. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_retry_delay(0), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_retry_delay(1),
+			(unsigned long)max(1, HZ / 100));
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_retry_delay(2),
+			2UL * max(1, HZ / 100));
+	KUNIT_EXPECT_LE(test, swiotlb_lend_retry_delay(7), second);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_retry_delay(20), second);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_retry_delay(U8_MAX), second);
+}
+
+/*
+ * A sleepable mapping waits only when the worker may bring slots back
+ * before its deadline: before, it waited its whole lend_wait_ms for a
+ * restricted pool, with nothing lent, and while the worker backed off.
+ */
+static void reclaim_wait_helps(struct kunit *test)
+{
+	/* The default pool, blocks lent, the worker free to work. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_wait_helps(true, 3, 0, 10));
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_wait_helps(true, 1, 0, 1));
+	/* A restricted DMA pool never gets a block back. */
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_wait_helps(false, 3, 0, 10));
+	/* Nothing lent: nothing to take back. */
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_wait_helps(true, 0, 0, 10));
+	/* Backing off: worth it only if the worker tries before the deadline. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_wait_helps(true, 3, 9, 10));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_wait_helps(true, 3, 10, 10));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_wait_helps(true, 3, HZ, 10));
+	/* The deadline has passed. */
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_wait_helps(true, 3, 0, 0));
+}
+
+/*
+ * The loan is repaid only out of memory to spare: a block whose pages in
+ * use would take the zone below its high watermark stays lent (before,
+ * the worker migrated them regardless, and others met the OOM killer).
+ */
+static void reclaim_take_back_only_what_memory_absorbs(struct kunit *test)
+{
+	/* 512 pages in use, high watermark 1000 pages. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_take_back(1512, 0, 512, 1000));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_take_back(1511, 0, 512, 1000));
+	/* Page cache that reclaim may drop makes room too. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_take_back(500, 1012, 512, 1000));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_take_back(500, 1011, 512, 1000));
+	/* A block with nothing in use needs no room at all. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_take_back(0, 0, 0, 1000));
 }
 
 static struct kunit_case lend_pure_cases[] = {
@@ -725,7 +976,10 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(reclaim_wmarks),
 	KUNIT_CASE(reclaim_pick_block),
 	KUNIT_CASE(reclaim_hysteresis),
-	KUNIT_CASE(reclaim_quiet_wait),
+	KUNIT_CASE(reclaim_time_left),
+	KUNIT_CASE(reclaim_backoff_across_wraps),
+	KUNIT_CASE(reclaim_wait_helps),
+	KUNIT_CASE(reclaim_take_back_only_what_memory_absorbs),
 	{}
 };
 
@@ -742,6 +996,9 @@ static struct kunit_case lend_pool_cases[] = {
 	KUNIT_CASE(lend_give_slots_restores_runs),
 	KUNIT_CASE(lend_give_slots_bad),
 	KUNIT_CASE(lend_give_take_at_edges),
+	KUNIT_CASE(lend_hole_below_taken_back_block),
+	KUNIT_CASE(lend_hole_relend_shrinks_window),
+	KUNIT_CASE(lend_keep_unlendable_block),
 	{}
 };
 

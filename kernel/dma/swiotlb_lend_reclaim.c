@@ -11,19 +11,20 @@
  * alloc_contig_range(), which migrates the pages in it, then clears the
  * block's lent bit and gives its slots to the area.
  *
- * Within an area the lent blocks stay contiguous at its top, so the slot
- * search never walks over a lent block: each area offers one candidate,
- * its lowest lent block, and the worker takes the candidate with the
- * fewest pages in use.  A block that fails (a pinned page, writeback,
- * direct I/O) is retried after a delay that grows with each failure;
- * meanwhile the blocks above it in its area stay lent and the worker
- * moves on to the other areas.
+ * Each area offers one candidate, its lowest lent block that is not
+ * waiting for a retry, and the worker takes the candidate with the fewest
+ * pages in use.  A block that fails (a pinned page, writeback, direct
+ * I/O, a hwpoisoned page) is retried after a delay that grows with each
+ * failure; meanwhile the blocks above it come back around it and it stays
+ * lent, a hole in its area's search window (whose slots look used to the
+ * search), so one stuck block strands nothing else.
  *
- * Re-lending takes an area's top owned block, if all its slots are free,
- * out of the slot allocator and frees its pages to the page allocator as
- * MIGRATE_SWIOTLB again, as long as the area keeps a block's worth of
- * slots above its share of the high watermark.  Between the watermarks
- * nothing moves: that is the hysteresis.
+ * Re-lending takes an area's highest owned block, if all its slots are
+ * free, out of the slot allocator and frees its pages to the page
+ * allocator as MIGRATE_SWIOTLB again, as long as the area keeps a block's
+ * worth of slots above its share of the high watermark; the window then
+ * ends below the next owned block, so searches do not walk holes.  Between
+ * the watermarks nothing moves: that is the hysteresis.
  *
  * See Documentation/core-api/swiotlb-lend.rst.
  */
@@ -38,6 +39,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmstat.h>
@@ -81,7 +83,7 @@ static const char * const worker_state_names[] = {
 
 /**
  * struct swiotlb_lend_reclaimer - reclaim and re-lend state
- * @wq:			Unbound workqueue with a rescuer (WQ_MEM_RECLAIM).
+ * @wq:			Unbound, freezable workqueue with a rescuer.
  * @reclaim_work:	Takes lent blocks back; queued by kicks, and again when
  *			a backoff ends.
  * @relend_work:	Lends blocks again after the grace period.
@@ -89,16 +91,18 @@ static const char * const worker_state_names[] = {
  * @waitq:		Sleepable mappings waiting for slots.
  * @progress:		Bumped whenever the worker may have freed slots.
  * @cand:		Candidate blocks, one per area (under @lock).
- * @retry_after:	Per block: jiffies before which it is not tried again,
- *			0 if it has not failed (under @lock).
- * @fails:		Per block: failures in a row (under @lock).
+ * @failed_at:		Per block: jiffies of its last failure (under @lock).
+ * @fails:		Per block: failures in a row, 0 if its last take-back
+ *			succeeded (under @lock).
  * @wmark_low:		Low watermark, free slots in the pool.
  * @wmark_high:		High watermark, free slots in the pool.
  * @area_low:		Per-area share of @wmark_low.
  * @relend_delay_ms:	Grace period above the high watermark.
  * @wait_ms:		Longest wait of a sleepable mapping.
  * @last_busy:		Last time (jiffies) an area was below its high share.
- * @backoff_until:	Kicks are ignored until then.
+ * @backoff:		Per area: kicks from it are ignored for a while,
+ *			because every lent block it could take back waits
+ *			for a retry.
  * @state:		What the worker does now.
  * @last_ns:		Duration of the last successful reclaim of a block.
  * @max_ns:		Longest successful reclaim of a block.
@@ -116,7 +120,7 @@ struct swiotlb_lend_reclaimer {
 	wait_queue_head_t waitq;
 	atomic_t progress;
 	struct swiotlb_lend_candidate *cand;
-	unsigned long *retry_after;
+	unsigned long *failed_at;
 	u8 *fails;
 	unsigned long wmark_low;
 	unsigned long wmark_high;
@@ -124,7 +128,10 @@ struct swiotlb_lend_reclaimer {
 	unsigned int relend_delay_ms;
 	unsigned int wait_ms;
 	unsigned long last_busy;
-	unsigned long backoff_until;
+	struct swiotlb_lend_backoff {
+		unsigned long start;	/* jiffies */
+		unsigned long len;	/* jiffies, 0: no backoff */
+	} *backoff;
 	enum worker_state state;
 	u64 last_ns;
 	u64 max_ns;
@@ -141,6 +148,28 @@ static struct swiotlb_lend_reclaimer reclaimer = {
 };
 
 unsigned int swiotlb_lend_area_high;
+
+/* Set by the test driver only (CONFIG_SWIOTLB_LEND_TEST). */
+static bool worker_held;
+
+#if IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST)
+/**
+ * swiotlb_lend_hold_worker() - keep the reclaim worker from taking blocks
+ * @hold:	%true to hold it, %false to let it go (it is queued then).
+ *
+ * For the test driver: with the worker held, a sleepable mapping that
+ * finds no slots waits its whole lend_wait_ms, which no load can arrange
+ * reliably.
+ *
+ * Context: Process context.
+ */
+void swiotlb_lend_hold_worker(bool hold)
+{
+	WRITE_ONCE(worker_held, hold);
+	if (!hold)
+		swiotlb_lend_kick();
+}
+#endif
 
 /**
  * swiotlb_lend_check_wmarks() - validate a pair of watermarks
@@ -210,6 +239,57 @@ int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
 }
 
 /**
+ * swiotlb_lend_may_take_back() - can memory absorb a block's pages?
+ * @free:		Free pages of the block's node outside lent blocks.
+ * @reclaimable:	Page cache pages of the node (file LRUs), which
+ *			reclaim may drop to make room.
+ * @used:		Pages of the block in use, to be migrated out.
+ * @high:		The high watermarks of the node's zones.
+ *
+ * Taking a block back moves its pages in use into the rest of memory.
+ * The loan is repaid only out of memory to spare: the node must stay at
+ * its high watermarks afterwards, counting page cache that reclaim can
+ * drop (kswapd does it, woken by the migration targets' allocations).
+ * Otherwise the take-back fails, as a mapping fails on a fixed pool of
+ * the base size: repaying the loan never pushes the system into the OOM
+ * killer.  A block with nothing in use needs no room.
+ *
+ * Context: Any context.
+ * Return: %true if the block may be taken back now.
+ */
+bool swiotlb_lend_may_take_back(unsigned long free, unsigned long reclaimable,
+				unsigned long used, unsigned long high)
+{
+	return !used || free + reclaimable >= high + used;
+}
+
+/*
+ * Whether memory can absorb the pages in use of the block at @pfn.  Their
+ * migration targets are movable allocations from the block's node, so
+ * every zone of the node counts.
+ */
+static bool block_may_take_back(unsigned long pfn, unsigned long used)
+{
+	pg_data_t *pgdat = page_pgdat(pfn_to_page(pfn));
+	unsigned long high = 0;
+	long free = 0;
+	struct zone *zone;
+
+	for (zone = pgdat->node_zones;
+	     zone < pgdat->node_zones + MAX_NR_ZONES; zone++) {
+		if (!populated_zone(zone))
+			continue;
+		free += zone_page_state(zone, NR_FREE_PAGES) -
+			zone_page_state(zone, NR_FREE_SWIOTLB_PAGES);
+		high += high_wmark_pages(zone);
+	}
+	return swiotlb_lend_may_take_back(max(free, 0L),
+			node_page_state(pgdat, NR_INACTIVE_FILE) +
+			node_page_state(pgdat, NR_ACTIVE_FILE),
+			used, high);
+}
+
+/**
  * swiotlb_lend_may_relend() - may an area give up one block?
  * @area_free:		Free slots of the area.
  * @block_nslabs:	Slots per block.
@@ -230,38 +310,140 @@ bool swiotlb_lend_may_relend(unsigned long area_free,
 }
 
 /**
- * swiotlb_lend_quiet_wait() - how long until the pool has been quiet enough
+ * swiotlb_lend_time_left() - how much of a period that began at @start is left
  * @now:	jiffies now.
- * @last_busy:	jiffies when an area was last below its high share.
- * @grace:	The grace period, in jiffies.
+ * @start:	jiffies when the period began.
+ * @span:	Its length in jiffies; 0 for no period at all.
  *
- * Unsigned arithmetic, so that a jiffies wrap (early on 32-bit, where
- * jiffies start 5 minutes before their wrap) never turns into a wait of
- * days; a @last_busy a tick ahead of @now (a racing map) counts as quiet,
- * the re-lend checks the free slots anyway.
+ * The worker's periods (the grace before re-lending, a backoff, a failed
+ * block's retry delay) are kept as a start and a length, never as an end
+ * compared with time_before(): an end of 0 meaning "none" is "in the
+ * future" for the first five minutes on 32-bit, whose jiffies start just
+ * before their wrap (INITIAL_JIFFIES), and an end left over from long ago
+ * is "in the future" again once jiffies have moved on by 2^(BITS_PER_LONG-1).
+ * Here elapsed time is unsigned, so only a period begun less than @span
+ * before @now (modulo 2^BITS_PER_LONG) is running.  A @start a tick ahead of
+ * @now (read by a racing CPU) counts as long over: callers check again.
  *
  * Context: Any context.
- * Return: 0 if the pool has been quiet for @grace, or the jiffies left
- * until then (at most @grace).
+ * Return: The jiffies left, at most @span; 0 once the period is over.
  */
-unsigned long swiotlb_lend_quiet_wait(unsigned long now,
-				      unsigned long last_busy,
-				      unsigned long grace)
+unsigned long swiotlb_lend_time_left(unsigned long now, unsigned long start,
+				     unsigned long span)
 {
-	unsigned long since = now - last_busy;
+	unsigned long elapsed = now - start;
 
-	return since < grace ? grace - since : 0;
-}
-
-/* True once the worker is set up for the default pool. */
-static bool reclaimer_ready(void)
-{
-	/* Pairs with smp_store_release() in swiotlb_lend_reclaim_init(). */
-	return smp_load_acquire(&reclaimer.wq);
+	return elapsed < span ? span - elapsed : 0;
 }
 
 /**
- * swiotlb_lend_kick() - queue the reclaim worker, unless it backs off
+ * swiotlb_lend_retry_delay() - how long a failed block is left alone
+ * @fails:	Failures in a row of the block.
+ *
+ * Context: Any context.
+ * Return: 0 for a block that has not failed, else RECLAIM_RETRY_MIN
+ * doubling with each failure, at most RECLAIM_RETRY_MAX (jiffies).
+ */
+unsigned long swiotlb_lend_retry_delay(unsigned int fails)
+{
+	unsigned long delay = RECLAIM_RETRY_MIN;
+
+	if (!fails)
+		return 0;
+	/* At most log2(RECLAIM_RETRY_MAX / RECLAIM_RETRY_MIN) + 1 rounds. */
+	while (--fails && delay < RECLAIM_RETRY_MAX)
+		delay <<= 1;
+	return min_t(unsigned long, delay, RECLAIM_RETRY_MAX);
+}
+
+/*
+ * True once the worker is set up for the default pool, and as long as the
+ * pool lends (swiotlb_exit() may tear it down before lending begins).
+ */
+static bool reclaimer_ready(void)
+{
+	/* Pairs with smp_store_release() in swiotlb_lend_reclaim_init(). */
+	return smp_load_acquire(&reclaimer.wq) && READ_ONCE(swiotlb_lender.pool);
+}
+
+/*
+ * How long kicks from area @a are pointless.  Two lockless reads: a kick
+ * racing with the start or end of a backoff may be let through or
+ * dropped; either is harmless, the worker re-queues itself when a backoff
+ * ends if an area needs it.
+ */
+static unsigned long area_backoff_left(unsigned int a, unsigned long now)
+{
+	return swiotlb_lend_time_left(now, READ_ONCE(reclaimer.backoff[a].start),
+				      READ_ONCE(reclaimer.backoff[a].len));
+}
+
+/* Lendable blocks of an area: [first, first + n). */
+static unsigned long area_lendable(unsigned int a, unsigned long *n)
+{
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+
+	*n = l->area_lend_nslabs / l->block_nslabs;
+	return (a * l->area_nslabs + l->area_nslabs - l->area_lend_nslabs) /
+	       l->block_nslabs;
+}
+
+static bool block_lent(unsigned long block)
+{
+	return test_bit(block, swiotlb_lender.pool->lent_blocks);
+}
+
+/* May a block be lent (again)?  Owned, and not kept for good. */
+static bool block_relendable(unsigned long block)
+{
+	return !block_lent(block) && !test_bit(block, swiotlb_lender.kept);
+}
+
+/* Has an area a lent block? */
+static bool area_has_lent(unsigned int a)
+{
+	unsigned long n, first = area_lendable(a, &n);
+
+	return find_next_bit(swiotlb_lender.pool->lent_blocks, first + n,
+			     first) < first + n;
+}
+
+/*
+ * How long until the worker may take back a block of any area that still
+ * has one (an area with nothing lent cannot help).
+ */
+static unsigned long pool_backoff_left(unsigned long now)
+{
+	unsigned long left = ULONG_MAX, l;
+	unsigned int a;
+
+	for (a = 0; a < swiotlb_lender.layout.nareas && left; a++) {
+		if (!area_has_lent(a))
+			continue;
+		l = area_backoff_left(a, now);
+		left = min(left, l);
+	}
+	return left == ULONG_MAX ? 0 : left;
+}
+
+static void kick(struct workqueue_struct *wq)
+{
+	struct delayed_work *dw = &reclaimer.reclaim_work;
+
+	/*
+	 * A look the worker scheduled for the end of a backoff (up to a
+	 * second away) must not hold up a kick from an area that can be
+	 * served now: bring it forward.  The common case, already queued to
+	 * run, stays a test of the pending bit.
+	 */
+	if (timer_pending(&dw->timer))
+		mod_delayed_work(wq, dw, 0);
+	else
+		queue_delayed_work(wq, dw, 0);
+}
+
+/**
+ * swiotlb_lend_kick() - queue the reclaim worker, unless every area backs off
  *
  * Context: Any context, hard IRQ included.
  */
@@ -272,44 +454,76 @@ void swiotlb_lend_kick(void)
 
 	if (!wq || !atomic_long_read(&swiotlb_lender.lent))
 		return;
-	if (time_before(jiffies, READ_ONCE(reclaimer.backoff_until)))
+	if (pool_backoff_left(jiffies))
 		return;
-	queue_delayed_work(wq, &reclaimer.reclaim_work, 0);
+	kick(wq);
 }
 
 /**
  * __swiotlb_lend_note_free() - an area fell below its high share
+ * @area:	Index of the area.
  * @area_free:	Free slots of the area.
+ *
+ * Below the low share the worker is queued, unless that area backs off:
+ * a stuck block of another area does not silence this one.
  *
  * Context: Any context, hard IRQ included.
  */
-void __swiotlb_lend_note_free(unsigned int area_free)
+void __swiotlb_lend_note_free(unsigned int area, unsigned int area_free)
 {
+	/* Pairs with smp_store_release() in swiotlb_lend_reclaim_init(). */
+	struct workqueue_struct *wq = smp_load_acquire(&reclaimer.wq);
 	unsigned long now = jiffies;
 
 	/* Write only when the value changes: the line stays shared. */
 	if (READ_ONCE(reclaimer.last_busy) != now)
 		WRITE_ONCE(reclaimer.last_busy, now);
-	if (area_free < READ_ONCE(reclaimer.area_low))
-		swiotlb_lend_kick();
+	if (area_free >= READ_ONCE(reclaimer.area_low) || !wq ||
+	    !atomic_long_read(&swiotlb_lender.lent) ||
+	    area_backoff_left(area, now))
+		return;
+	kick(wq);
+}
+
+/**
+ * swiotlb_lend_wait_helps() - may waiting for the worker give a mapping slots?
+ * @lends:		The device maps from the pool that lends.
+ * @lent:		Blocks lent now.
+ * @backoff_left:	jiffies until the worker stops backing off (0: it
+ *			does not).
+ * @wait_left:		jiffies the mapping may still wait.
+ *
+ * Only the default pool lends: a restricted DMA pool never gets a block
+ * back.  With nothing lent there is nothing to take back, and while the
+ * worker backs off past the mapping's deadline it will not try.
+ *
+ * Context: Any context.
+ * Return: %true if a wait may end in free slots.
+ */
+bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
+			     unsigned long wait_left)
+{
+	return lends && lent > 0 && backoff_left < wait_left;
 }
 
 /**
  * swiotlb_lend_wait() - wait a little for the worker to free slots
+ * @dev:	Device being mapped.
  * @deadline:	0 on the first call for a mapping; kept across calls.
  *
  * For mappings made with %DMA_ATTR_MAY_SLEEP that found no free slots:
  * queue the worker and sleep until it makes progress or a short slice
  * passes (other mappings may be released meanwhile); the caller searches
- * again after each call.  The whole wait is bounded by lend_wait_ms.
+ * again after each call.  The whole wait is bounded by lend_wait_ms, and
+ * there is none when it cannot help (swiotlb_lend_wait_helps()).
  *
  * Context: Process context, may sleep.
  * Return: %true if the caller should search again, %false once the
  * mapping should fail.
  */
-bool swiotlb_lend_wait(unsigned long *deadline)
+bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline)
 {
-	long left;
+	unsigned long now = jiffies, left;
 	int seen;
 
 	might_sleep();
@@ -320,19 +534,28 @@ bool swiotlb_lend_wait(unsigned long *deadline)
 
 		if (!ms)
 			return false;
-		*deadline = jiffies + msecs_to_jiffies(ms);
-		atomic_long_inc(&reclaimer.waits);
+		left = msecs_to_jiffies(ms);
+	} else {
+		left = time_before(now, *deadline) ? *deadline - now : 0;
 	}
-	left = (long)(*deadline - jiffies);
-	if (left <= 0) {
-		atomic_long_inc(&reclaimer.wait_failures);
+	if (!swiotlb_lend_wait_helps(dev->dma_io_tlb_mem &&
+				     &dev->dma_io_tlb_mem->defpool == swiotlb_lender.pool,
+				     atomic_long_read(&swiotlb_lender.lent),
+				     pool_backoff_left(now), left)) {
+		if (*deadline)
+			atomic_long_inc(&reclaimer.wait_failures);
 		return false;
+	}
+	if (!*deadline) {
+		/* 0 means "not started": a deadline at the wrap is a tick late. */
+		*deadline = (now + left) ?: 1;
+		atomic_long_inc(&reclaimer.waits);
 	}
 	seen = atomic_read(&reclaimer.progress);
 	swiotlb_lend_kick();
 	wait_event_timeout(reclaimer.waitq,
 			   atomic_read(&reclaimer.progress) != seen,
-			   min_t(long, left, WAIT_SLICE));
+			   min_t(unsigned long, left, WAIT_SLICE));
 	return true;
 }
 
@@ -367,58 +590,64 @@ static unsigned long block_used_pages(unsigned long pfn)
 	return used;
 }
 
-static bool block_in_one_zone(unsigned long pfn)
-{
-	return page_zone(pfn_to_page(pfn)) ==
-	       page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1));
-}
-
 /* Slots of an area that are free now (lockless estimate). */
 static unsigned long area_free(unsigned int a)
 {
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 
-	return swiotlb_area_limit(pool, a) - swiotlb_area_used(pool, a);
-}
-
-/* First slot of the area's lendable reserve, area-relative. */
-static unsigned long area_base_nslabs(void)
-{
-	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
-
-	return l->area_nslabs - l->area_lend_nslabs;
+	return swiotlb_area_owned(pool, a) - swiotlb_area_used(pool, a);
 }
 
 /*
  * One candidate per area below its high share that has a lent block not
- * waiting for a retry: its lowest lent block.  *@waiting tells whether an
- * area needed a block that is waiting, and *@retry when the first of
+ * waiting for a retry: its lowest such block.  A block that waits (it
+ * failed: a page pinned, hwpoisoned, under writeback) does not hold up
+ * the ones above it: those come back around it, and it stays a hole in
+ * the area's window.  *@waiting tells whether an area had a lent block
+ * waiting and nothing else to offer, and *@retry_in how soon the first of
  * those may be tried again.
  */
-static unsigned int collect_candidates(bool *waiting, unsigned long *retry_at)
+static unsigned int collect_candidates(bool *waiting, unsigned long *retry_in)
 {
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
-	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	unsigned long high = READ_ONCE(swiotlb_lend_area_high);
-	unsigned long limit, free, block, retry;
+	unsigned long free, block, first, nblocks, left, delay, soonest;
+	unsigned long now = jiffies;
 	unsigned int a, n = 0;
+	bool held;
 
 	*waiting = false;
 	for (a = 0; a < l->nareas; a++) {
-		limit = swiotlb_area_limit(pool, a);
 		free = area_free(a);
-		if (free >= high || limit >= l->area_nslabs)
+		if (free >= high)
 			continue;
-		block = (a * l->area_nslabs + limit) / l->block_nslabs;
-		if (WARN_ON_ONCE(!test_bit(block, pool->lent_blocks)))
-			continue;
-		retry = reclaimer.retry_after[block];
-		if (retry && time_before(jiffies, retry)) {
-			if (!*waiting || time_before(retry, *retry_at))
-				*retry_at = retry;
-			*waiting = true;
+		first = area_lendable(a, &nblocks);
+		held = false;
+		soonest = 0;
+		for (block = first; block < first + nblocks; block++) {
+			if (!block_lent(block))
+				continue;
+			delay = swiotlb_lend_retry_delay(reclaimer.fails[block]);
+			left = swiotlb_lend_time_left(now, reclaimer.failed_at[block],
+						      delay);
+			if (!left)
+				break;
+			if (!held || left < soonest)
+				soonest = left;
+			held = true;
+		}
+		if (block >= first + nblocks) {
+			if (held && (!*waiting || soonest < *retry_in))
+				*retry_in = soonest;
+			*waiting |= held;
+			/* Kicks from this area are pointless until then. */
+			if (held) {
+				WRITE_ONCE(reclaimer.backoff[a].start, now);
+				WRITE_ONCE(reclaimer.backoff[a].len, soonest);
+			}
 			continue;
 		}
+		WRITE_ONCE(reclaimer.backoff[a].len, 0);
 		reclaimer.cand[n].area = a;
 		reclaimer.cand[n].block = block;
 		reclaimer.cand[n].area_free = free;
@@ -429,46 +658,64 @@ static unsigned int collect_candidates(bool *waiting, unsigned long *retry_at)
 	return n;
 }
 
+/*
+ * Migrate the pages out of a lent block and take it from the page
+ * allocator.  The worker exists to unblock I/O waiting for bounce slots,
+ * so nothing on its way may wait for I/O: no direct reclaim at all (swap
+ * out would need slots, and filesystem shrinkers may write and wait), only
+ * kswapd woken.  __GFP_FS stays: without it compaction isolates no page
+ * cache, and a block holding any would never come back.  The pages in use
+ * go to free memory, which block_may_take_back() checked is there, and
+ * clean page cache in the block is dropped rather than migrated.
+ * Migration targets are __GFP_RETRY_MAYFAIL (alloc_contig_range() sets
+ * it): taking a block back never calls the OOM killer.
+ */
+static int take_block_pages(unsigned long pfn, unsigned long nr_pages,
+			    gfp_t *gfp)
+{
+	*gfp = __GFP_FS | __GFP_KSWAPD_RECLAIM | __GFP_NOWARN;
+	return alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_SWIOTLB, *gfp);
+}
+
 /* Take one lent block back and give its slots to its area. */
 static int reclaim_block(const struct swiotlb_lend_candidate *c)
 {
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	unsigned long pfn = swiotlb_lend_block_pfn(c->block);
 	unsigned long nr_pages = swiotlb_lend_block_pages();
 	u64 start = ktime_get_ns(), ns;
-	int ret = -EINVAL;
+	gfp_t gfp = 0;
+	int ret;
 
-	if (block_in_one_zone(pfn))
-		ret = alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_SWIOTLB,
-					 GFP_KERNEL | __GFP_NOWARN);
+	if (block_may_take_back(pfn, c->used_pages))
+		ret = take_block_pages(pfn, nr_pages, &gfp);
+	else
+		ret = -ENOMEM;
 	if (!ret) {
 		/* Owner first: no address of the block is a lent page now. */
 		swiotlb_lend_set_owner(pool, c->block, false);
 		ret = swiotlb_area_give_slots(pool, c->area,
-					      swiotlb_lender.layout.block_nslabs);
+					      swiotlb_lend_block_slot(l, c->block),
+					      l->block_nslabs);
 		if (WARN_ON_ONCE(ret)) {
 			swiotlb_lend_set_owner(pool, c->block, true);
 			free_contig_range(pfn, nr_pages);
 		}
 	}
 	ns = ktime_get_ns() - start;
-	trace_swiotlb_lend_reclaim(pfn, nr_pages, c->used_pages, ret, ns);
+	trace_swiotlb_lend_reclaim(pfn, nr_pages, c->used_pages, gfp, ret, ns);
 
 	if (ret) {
-		u8 fails = reclaimer.fails[c->block];
-
-		reclaimer.retry_after[c->block] =
-			(jiffies + min(RECLAIM_RETRY_MIN << fails,
-				       RECLAIM_RETRY_MAX)) ?: 1;
-		if (RECLAIM_RETRY_MIN << fails < RECLAIM_RETRY_MAX)
-			reclaimer.fails[c->block] = fails + 1;
+		reclaimer.failed_at[c->block] = jiffies;
+		if (reclaimer.fails[c->block] < U8_MAX)
+			reclaimer.fails[c->block]++;
 		atomic_long_inc(&reclaimer.failed);
 		count_vm_event(SWIOTLB_LEND_RECLAIM_FAIL);
 		pr_warn_ratelimited("cannot take back the block at pfn %#lx (%lu pages in use): %d; trying others\n",
 				    pfn, c->used_pages, ret);
 		return ret;
 	}
-	reclaimer.retry_after[c->block] = 0;
 	reclaimer.fails[c->block] = 0;
 	atomic_long_dec(&swiotlb_lender.lent);
 	atomic_long_inc(&reclaimer.reclaimed);
@@ -486,24 +733,27 @@ static bool area_below_low(void)
 	unsigned int a;
 
 	for (a = 0; a < l->nareas; a++)
-		if (swiotlb_area_limit(swiotlb_lender.pool, a) < l->area_nslabs &&
-		    area_free(a) < READ_ONCE(reclaimer.area_low))
+		if (area_has_lent(a) && area_free(a) < READ_ONCE(reclaimer.area_low))
 			return true;
 	return false;
 }
 
 static void reclaim_work_fn(struct work_struct *work)
 {
-	unsigned long i, reclaimed = 0, retry_at = 0;
+	unsigned long i, reclaimed = 0, retry_in = 0;
 	bool waiting = false;
 	unsigned int n;
 	int pick;
+
+	if (!reclaimer_ready() ||
+	    (IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST) && READ_ONCE(worker_held)))
+		return;
 
 	mutex_lock(&reclaimer.lock);
 	WRITE_ONCE(reclaimer.state, WORKER_RECLAIMING);
 	/* Each round takes a block back or puts one on hold: bounded. */
 	for (i = 0; i < swiotlb_lender.lendable; i++) {
-		n = collect_candidates(&waiting, &retry_at);
+		n = collect_candidates(&waiting, &retry_in);
 		pick = swiotlb_lend_pick_block(reclaimer.cand, n);
 		if (pick < 0)
 			break;
@@ -515,18 +765,17 @@ static void reclaim_work_fn(struct work_struct *work)
 	}
 	if (!reclaimed && waiting) {
 		/*
-		 * Kicks are pointless until a block may be tried again.  An
-		 * area below its low share then gets a look without a kick:
-		 * the mappings that took it there (into an area other than
-		 * the one that backed off, maybe) may all have been made
-		 * meanwhile, and kick no more.  Above the low share nothing
-		 * is urgent, and an idle pool does not wake the worker.
+		 * The areas that needed a block back off until one may be
+		 * tried again (collect_candidates()).  An area below its low
+		 * share then gets a look without a kick: the mappings that
+		 * took it there may all have been made meanwhile, and kick no
+		 * more.  Above the low share nothing is urgent, and an idle
+		 * pool does not wake the worker.
 		 */
-		WRITE_ONCE(reclaimer.backoff_until, retry_at);
 		WRITE_ONCE(reclaimer.state, WORKER_BACKOFF);
 		if (area_below_low())
 			queue_delayed_work(reclaimer.wq, &reclaimer.reclaim_work,
-					   max_t(long, (long)(retry_at - jiffies), 1));
+					   retry_in);
 	} else {
 		WRITE_ONCE(reclaimer.state, WORKER_IDLE);
 	}
@@ -539,15 +788,50 @@ static void reclaim_work_fn(struct work_struct *work)
 	note_progress();
 }
 
-/* Lend an area's top owned block again if its slots are all free. */
+/* Area-relative slot where block @block of area @a begins (or ends, +1). */
+static unsigned int area_block_slot(unsigned int a, unsigned long block)
+{
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+
+	return (block - a * (l->area_nslabs / l->block_nslabs)) * l->block_nslabs;
+}
+
+/* The highest block of an area that may be lent again, or ULONG_MAX. */
+static unsigned long top_relendable(unsigned int a)
+{
+	unsigned long n, first = area_lendable(a, &n), block;
+
+	for (block = first + n; block > first; block--)
+		if (block_relendable(block - 1))
+			return block - 1;
+	return ULONG_MAX;
+}
+
+/*
+ * Lend a block of an area again if its slots are all free.  The area's
+ * window ends after its highest owned block: lending that one shrinks the
+ * window over the lent blocks (holes) right below it, so that searches do
+ * not walk them; lending one below a kept block leaves a hole.
+ */
 static int relend_block(unsigned int a, unsigned long block)
 {
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	unsigned long pfn = swiotlb_lend_block_pfn(block);
 	unsigned long nr_pages = swiotlb_lend_block_pages();
+	unsigned long n, first = area_lendable(a, &n), top, below;
 	int ret;
 
-	ret = swiotlb_area_take_slots(pool, a, swiotlb_lender.layout.block_nslabs);
+	for (top = first + n; top > first && block_lent(top - 1); top--)
+		;
+	if (top == block + 1) {
+		for (below = block; below > first && block_lent(below - 1); below--)
+			;
+	} else {
+		below = top;
+	}
+	ret = swiotlb_area_take_slots(pool, a, area_block_slot(a, block),
+				      l->block_nslabs, area_block_slot(a, below));
 	if (ret)
 		return ret;
 	/* Owner first: the pages may be anyone's once they are freed. */
@@ -563,14 +847,15 @@ static int relend_block(unsigned int a, unsigned long block)
 static void relend_work_fn(struct work_struct *work)
 {
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
-	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	unsigned long grace = msecs_to_jiffies(READ_ONCE(reclaimer.relend_delay_ms));
 	unsigned long last_busy = READ_ONCE(reclaimer.last_busy);
-	unsigned long base = area_base_nslabs(), limit, i, wait;
+	unsigned long block, i, wait, relent = 0;
 	bool pending = false;
 	unsigned int a;
 
-	wait = swiotlb_lend_quiet_wait(jiffies, last_busy, grace);
+	if (!reclaimer_ready())
+		return;
+	wait = swiotlb_lend_time_left(jiffies, last_busy, grace);
 	if (wait) {
 		queue_delayed_work(reclaimer.wq, &reclaimer.relend_work, wait + 1);
 		return;
@@ -580,18 +865,24 @@ static void relend_work_fn(struct work_struct *work)
 	WRITE_ONCE(reclaimer.state, WORKER_RELENDING);
 	for (a = 0; a < l->nareas; a++) {
 		for (i = 0; i < l->area_lend_nslabs / l->block_nslabs; i++) {
-			limit = swiotlb_area_limit(pool, a);
-			if (limit <= base)
+			block = top_relendable(a);
+			if (block == ULONG_MAX)
 				break;
 			if (!swiotlb_lend_may_relend(area_free(a), l->block_nslabs,
 						     READ_ONCE(swiotlb_lend_area_high)) ||
-			    relend_block(a, (a * l->area_nslabs + limit) /
-					    l->block_nslabs - 1))
+			    relend_block(a, block))
 				break;
+			relent++;
 		}
-		if (swiotlb_area_limit(pool, a) > base)
+		if (top_relendable(a) != ULONG_MAX)
 			pending = true;
 	}
+	/*
+	 * The pages went to per-CPU lists one by one: put them in the buddy
+	 * lists, where they count as free lent pages, as at boot.
+	 */
+	if (relent)
+		drain_all_pages(NULL);
 	WRITE_ONCE(reclaimer.state, WORKER_IDLE);
 	/* Blocks still in use or needed: look again after another period. */
 	if (pending)
@@ -622,17 +913,25 @@ static int __init swiotlb_lend_reclaim_init(void)
 	INIT_DELAYED_WORK(&reclaimer.reclaim_work, reclaim_work_fn);
 	INIT_DELAYED_WORK(&reclaimer.relend_work, relend_work_fn);
 	reclaimer.cand = kcalloc(l->nareas, sizeof(*reclaimer.cand), GFP_KERNEL);
-	reclaimer.retry_after = kcalloc(swiotlb_lend_nblocks(),
-					sizeof(*reclaimer.retry_after),
-					GFP_KERNEL);
+	reclaimer.failed_at = kcalloc(swiotlb_lend_nblocks(),
+				      sizeof(*reclaimer.failed_at), GFP_KERNEL);
 	reclaimer.fails = kcalloc(swiotlb_lend_nblocks(),
 				  sizeof(*reclaimer.fails), GFP_KERNEL);
-	wq = alloc_workqueue("swiotlb_lend", WQ_UNBOUND | WQ_MEM_RECLAIM, 1);
-	if (!reclaimer.cand || !reclaimer.retry_after || !reclaimer.fails ||
+	reclaimer.backoff = kcalloc(l->nareas, sizeof(*reclaimer.backoff),
+				    GFP_KERNEL);
+	/*
+	 * Freezable: no block changes hands while devices are suspended or
+	 * a hibernation image is made; kicks meanwhile run after thaw.
+	 */
+	wq = alloc_workqueue("swiotlb_lend",
+			     WQ_UNBOUND | WQ_MEM_RECLAIM | WQ_FREEZABLE, 1);
+	if (!reclaimer.cand || !reclaimer.failed_at || !reclaimer.fails ||
+	    !reclaimer.backoff ||
 	    !wq) {
 		kfree(reclaimer.cand);
-		kfree(reclaimer.retry_after);
+		kfree(reclaimer.failed_at);
 		kfree(reclaimer.fails);
+		kfree(reclaimer.backoff);
 		if (wq)
 			destroy_workqueue(wq);
 		pr_err("no memory for the reclaim worker: the reserve stays lent\n");
@@ -657,16 +956,18 @@ static int wmark_get(void *data, u64 *val)
 
 static int wmark_set(void *data, u64 val)
 {
-	unsigned long low = reclaimer.wmark_low, high = reclaimer.wmark_high;
+	unsigned long low, high;
 	int ret;
 
 	if (val > ULONG_MAX)
 		return -EINVAL;
+	mutex_lock(&reclaimer.lock);
+	low = reclaimer.wmark_low;
+	high = reclaimer.wmark_high;
 	if (data == &reclaimer.wmark_low)
 		low = val;
 	else
 		high = val;
-	mutex_lock(&reclaimer.lock);
 	ret = swiotlb_lend_check_wmarks(low, high,
 					swiotlb_lender.layout.base_nslabs);
 	if (!ret)

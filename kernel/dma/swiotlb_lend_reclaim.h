@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct dentry;
+struct device;
 
 /**
  * struct swiotlb_lend_candidate - a lent block the worker may take back
@@ -28,8 +29,6 @@ struct swiotlb_lend_candidate {
 };
 
 /* Slot allocator primitives, in swiotlb.c. */
-int swiotlb_area_give_slots(struct io_tlb_pool *pool, unsigned int area_index,
-			    unsigned int nslots);
 unsigned long swiotlb_area_used(struct io_tlb_pool *pool,
 				unsigned int area_index);
 
@@ -43,22 +42,28 @@ int swiotlb_lend_check_wmarks(unsigned long low, unsigned long high,
 unsigned int swiotlb_lend_area_share(unsigned long wmark, unsigned int nareas);
 int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
 			    unsigned int n);
+bool swiotlb_lend_may_take_back(unsigned long free, unsigned long reclaimable,
+				unsigned long used, unsigned long high);
 bool swiotlb_lend_may_relend(unsigned long area_free,
 			     unsigned long block_nslabs,
 			     unsigned long area_high);
-unsigned long swiotlb_lend_quiet_wait(unsigned long now,
-				      unsigned long last_busy,
-				      unsigned long grace);
+unsigned long swiotlb_lend_time_left(unsigned long now, unsigned long start,
+				     unsigned long span);
+unsigned long swiotlb_lend_retry_delay(unsigned int fails);
 
-void __swiotlb_lend_note_free(unsigned int area_free);
+void __swiotlb_lend_note_free(unsigned int area, unsigned int area_free);
 void swiotlb_lend_kick(void);
-bool swiotlb_lend_wait(unsigned long *deadline);
+bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
+			     unsigned long wait_left);
+bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline);
 unsigned long swiotlb_lend_waits(void);
 void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir);
+void swiotlb_lend_hold_worker(bool hold);
 
 /**
  * swiotlb_lend_note_free() - tell the worker how many slots an area has left
  * @pool:	Pool of the area.
+ * @area:	Index of the area.
  * @area_free:	Free slots of the area after a mapping.
  *
  * One comparison when the area is above its share of the high watermark,
@@ -67,16 +72,18 @@ void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir);
  * Context: Any context; no locks taken unless the worker must be queued.
  */
 static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
+					  unsigned int area,
 					  unsigned int area_free)
 {
 	if (pool->lent_blocks &&
 	    unlikely(area_free < READ_ONCE(swiotlb_lend_area_high)))
-		__swiotlb_lend_note_free(area_free);
+		__swiotlb_lend_note_free(area, area_free);
 }
 
 #else /* !CONFIG_SWIOTLB_LEND */
 
 static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
+					  unsigned int area,
 					  unsigned int area_free)
 {
 }
@@ -85,7 +92,8 @@ static inline void swiotlb_lend_kick(void)
 {
 }
 
-static inline bool swiotlb_lend_wait(unsigned long *deadline)
+static inline bool swiotlb_lend_wait(struct device *dev,
+				     unsigned long *deadline)
 {
 	return false;
 }

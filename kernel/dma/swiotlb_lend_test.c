@@ -38,11 +38,13 @@
  *
  * /sys/kernel/debug/swiotlb_lend_test/burst maps bounce buffers through
  * swiotlb for a device of its own, whatever swiotlb= says:
- *	map <count> <size> <to|from|bidi> <atomic|sleep>
+ *	map <count> <size> <to|from|bidi> <atomic|sleep> [warn]
  *		maps <count> buffers of <size> bytes (up to 256 KiB) and
  *		holds them; "atomic" maps with interrupts off and fails at
  *		once when no slots are free, "sleep" maps with
  *		DMA_ATTR_MAY_SLEEP and may wait for lent slots to come back.
+ *		Failures are silent (DMA_ATTR_NO_WARN) unless "warn" asks
+ *		for swiotlb's "buffer is full" warning.
  *		Each buffer gets its own pattern: copied in by the mapping
  *		(to, bidi), or written by the "device" (from, bidi).
  *	release [<keep>]
@@ -59,6 +61,9 @@
  * held buffers that swiotlb_find_pool() does not know or whose page is
  * free (their block was lent while they were mapped; must be 0), and
  * min_fail_us is the shortest failed mapping (0 if none failed).
+ *
+ * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep the
+ * reclaim worker from taking any block back, 0 to let it go again.
  *
  * /sys/kernel/debug/swiotlb_lend_test/direct: write "<loops>" to time the
  * path of a device that does not bounce (the burst device, unless
@@ -404,9 +409,10 @@ static u32 device_seed(unsigned int i)
 }
 
 static int burst_map(unsigned int count, size_t size,
-		     enum dma_data_direction dir, bool may_sleep)
+		     enum dma_data_direction dir, unsigned long attrs)
 {
-	unsigned long attrs = DMA_ATTR_NO_WARN, flags, waits;
+	bool may_sleep = attrs & DMA_ATTR_MAY_SLEEP;
+	unsigned long flags, waits;
 	phys_addr_t orig, tlb;
 	unsigned int i;
 	u64 start, ns;
@@ -423,8 +429,6 @@ static int burst_map(unsigned int count, size_t size,
 	burst.total_ns = 0;
 	burst.unowned = 0;
 	burst.min_fail_ns = U64_MAX;
-	if (may_sleep)
-		attrs |= DMA_ATTR_MAY_SLEEP;
 	orig = virt_to_phys(burst.orig);
 	waits = swiotlb_lend_waits();
 
@@ -511,13 +515,16 @@ static void burst_release(unsigned int keep)
 }
 
 static int parse_burst(char *buf, unsigned int *count, size_t *size,
-		       enum dma_data_direction *dir, bool *may_sleep)
+		       enum dma_data_direction *dir, unsigned long *attrs)
 {
-	char dirs[8], mode[8];
+	char dirs[8], mode[8], warn[8];
 	unsigned int sz;
+	int n;
 
-	if (sscanf(buf, "%u %u %7s %7s", count, &sz, dirs, mode) != 4)
+	n = sscanf(buf, "%u %u %7s %7s %7s", count, &sz, dirs, mode, warn);
+	if (n != 4 && (n != 5 || strcmp(warn, "warn")))
 		return -EINVAL;
+	*attrs = n == 5 ? 0 : DMA_ATTR_NO_WARN;
 	if (!*count || *count > BURST_MAX_COUNT || !sz || sz > BURST_MAX_SIZE ||
 	    sz % sizeof(u32))
 		return -EINVAL;
@@ -531,10 +538,8 @@ static int parse_burst(char *buf, unsigned int *count, size_t *size,
 	else
 		return -EINVAL;
 	if (!strcmp(mode, "sleep"))
-		*may_sleep = true;
-	else if (!strcmp(mode, "atomic"))
-		*may_sleep = false;
-	else
+		*attrs |= DMA_ATTR_MAY_SLEEP;
+	else if (strcmp(mode, "atomic"))
 		return -EINVAL;
 	return 0;
 }
@@ -543,8 +548,8 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
 	enum dma_data_direction dir;
+	unsigned long attrs;
 	unsigned int nr;
-	bool may_sleep;
 	char buf[64];
 	size_t size;
 	int ret;
@@ -565,13 +570,13 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 		if (!ret)
 			burst_release(nr);
 	} else if (!strncmp(buf, "map ", 4)) {
-		ret = parse_burst(buf + 4, &nr, &size, &dir, &may_sleep);
+		ret = parse_burst(buf + 4, &nr, &size, &dir, &attrs);
 		if (!ret)
-			ret = burst_map(nr, size, dir, may_sleep);
+			ret = burst_map(nr, size, dir, attrs);
 	} else if (!strncmp(buf, "burst ", 6)) {
-		ret = parse_burst(buf + 6, &nr, &size, &dir, &may_sleep);
+		ret = parse_burst(buf + 6, &nr, &size, &dir, &attrs);
 		if (!ret)
-			ret = burst_map(nr, size, dir, may_sleep);
+			ret = burst_map(nr, size, dir, attrs);
 		if (!ret)
 			burst_release(0);
 	} else {
@@ -706,6 +711,15 @@ static int direct_show(struct seq_file *m, void *v)
 
 DEFINE_SHOW_STORE_ATTRIBUTE(direct);
 
+static int hold_worker_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	swiotlb_lend_hold_worker(val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fops_hold_worker, NULL, hold_worker_set, "%llu\n");
+
 static int __init swiotlb_lend_test_init(void)
 {
 	struct platform_device *pdev;
@@ -736,6 +750,8 @@ static int __init swiotlb_lend_test_init(void)
 	}
 	debugfs_create_file("burst", 0600, dir, NULL, &burst_fops);
 	debugfs_create_file("direct", 0600, dir, NULL, &direct_fops);
+	debugfs_create_file_unsafe("hold_worker", 0200, dir, NULL,
+				   &fops_hold_worker);
 	return 0;
 }
 late_initcall(swiotlb_lend_test_init);
