@@ -948,13 +948,13 @@ static void reclaim_wait_helps(struct kunit *test)
 }
 
 /*
- * The loan is repaid only out of memory to spare: a block whose pages in
- * use would take the zone below its high watermark stays lent (before,
- * the worker migrated them regardless, and others met the OOM killer).
+ * The loan is repaid down to the min watermark, never below: a block whose
+ * pages in use would take the node below it stays lent (before, the
+ * worker migrated them regardless, and others met the OOM killer).
  */
 static void reclaim_take_back_only_what_memory_absorbs(struct kunit *test)
 {
-	/* 512 pages in use, high watermark 1000 pages. */
+	/* 512 pages in use, min watermark 1000 pages. */
 	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_take_back(1512, 0, 512, 1000));
 	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_take_back(1511, 0, 512, 1000));
 	/* Page cache that reclaim may drop makes room too. */

@@ -244,23 +244,24 @@ int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
  * @reclaimable:	Page cache pages of the node (file LRUs), which
  *			reclaim may drop to make room.
  * @used:		Pages of the block in use, to be migrated out.
- * @high:		The high watermarks of the node's zones.
+ * @min:		The min watermarks of the node's zones.
  *
  * Taking a block back moves its pages in use into the rest of memory.
- * The loan is repaid only out of memory to spare: the node must stay at
- * its high watermarks afterwards, counting page cache that reclaim can
- * drop (kswapd does it, woken by the migration targets' allocations).
- * Otherwise the take-back fails, as a mapping fails on a fixed pool of
- * the base size: repaying the loan never pushes the system into the OOM
- * killer.  A block with nothing in use needs no room.
+ * DMA comes first, down to the min watermark: the block comes back if its
+ * pages fit above it, counting page cache that reclaim can drop (kswapd
+ * does it, woken by the migration targets' allocations).  Below the min
+ * watermark only reserves and the OOM killer are left, so there the
+ * take-back fails instead, as a mapping fails on a fixed pool of the base
+ * size: repaying the loan never pushes the system into the OOM killer.
+ * A block with nothing in use needs no room.
  *
  * Context: Any context.
  * Return: %true if the block may be taken back now.
  */
 bool swiotlb_lend_may_take_back(unsigned long free, unsigned long reclaimable,
-				unsigned long used, unsigned long high)
+				unsigned long used, unsigned long min)
 {
-	return !used || free + reclaimable >= high + used;
+	return !used || free + reclaimable >= min + used;
 }
 
 /*
@@ -271,7 +272,7 @@ bool swiotlb_lend_may_take_back(unsigned long free, unsigned long reclaimable,
 static bool block_may_take_back(unsigned long pfn, unsigned long used)
 {
 	pg_data_t *pgdat = page_pgdat(pfn_to_page(pfn));
-	unsigned long high = 0;
+	unsigned long min = 0;
 	long free = 0;
 	struct zone *zone;
 
@@ -281,12 +282,12 @@ static bool block_may_take_back(unsigned long pfn, unsigned long used)
 			continue;
 		free += zone_page_state(zone, NR_FREE_PAGES) -
 			zone_page_state(zone, NR_FREE_SWIOTLB_PAGES);
-		high += high_wmark_pages(zone);
+		min += min_wmark_pages(zone);
 	}
 	return swiotlb_lend_may_take_back(max(free, 0L),
 			node_page_state(pgdat, NR_INACTIVE_FILE) +
 			node_page_state(pgdat, NR_ACTIVE_FILE),
-			used, high);
+			used, min);
 }
 
 /**

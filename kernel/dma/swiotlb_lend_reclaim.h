@@ -43,7 +43,7 @@ unsigned int swiotlb_lend_area_share(unsigned long wmark, unsigned int nareas);
 int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
 			    unsigned int n);
 bool swiotlb_lend_may_take_back(unsigned long free, unsigned long reclaimable,
-				unsigned long used, unsigned long high);
+				unsigned long used, unsigned long min);
 bool swiotlb_lend_may_relend(unsigned long area_free,
 			     unsigned long block_nslabs,
 			     unsigned long area_high);
