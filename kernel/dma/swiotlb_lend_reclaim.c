@@ -709,7 +709,15 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 
 	if (ret) {
 		reclaimer.failed_at[c->block] = jiffies;
-		if (reclaimer.fails[c->block] < U8_MAX)
+		/*
+		 * No room for the block's pages is the system's state, not
+		 * the block's, and memory churns: try again after the
+		 * shortest delay rather than backing off for up to a second
+		 * while mappings could still wait.
+		 */
+		if (ret == -ENOMEM)
+			reclaimer.fails[c->block] = 1;
+		else if (reclaimer.fails[c->block] < U8_MAX)
 			reclaimer.fails[c->block]++;
 		atomic_long_inc(&reclaimer.failed);
 		count_vm_event(SWIOTLB_LEND_RECLAIM_FAIL);
