@@ -924,9 +924,11 @@ static void pool_slots(long *base, long *reserve)
  * deadline passes, plus wake-up latency.  Under TCG guest time runs with
  * the host's, so a vCPU the host does not run meanwhile stretches it:
  * measured 104.0 ms for the 100 ms default with the guest alone on two
- * cores, 146.6 ms with a second guest running beside it.
+ * cores, 146.6 ms with a second guest running beside it, and 155.9 ms in
+ * a whole make test (the slowest of eight failed mappings).  Twice the
+ * bound (the wait-overshoots-bound mutant) stays well outside.
  */
-#define WAIT_SLACK_MS	50
+#define WAIT_SLACK_MS	80
 
 /* A burst of 64 KiB mappings covering @slots slots (2 KiB each). */
 #define BURST_SIZE	65536
