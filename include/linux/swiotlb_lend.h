@@ -8,6 +8,7 @@
 #define _LINUX_SWIOTLB_LEND_H
 
 #include <linux/init.h>
+#include <linux/sched.h>
 
 struct page;
 struct seq_file;
@@ -17,9 +18,53 @@ struct seq_file;
 void swiotlb_lend_report_meminfo(struct seq_file *m);
 void __init init_swiotlb_reserved_pageblock(struct page *page);
 
+/**
+ * swiotlb_lend_map_begin() - one wait bound for a whole sleepable map call
+ * @deadline:	The call's deadline, on the caller's stack.
+ *
+ * A %DMA_ATTR_MAY_SLEEP mapping may wait lend_wait_ms for lent slots to
+ * come back; within dma_map_sg() every entry that finds no slots shares
+ * one such wait, instead of waiting lend_wait_ms each while the caller
+ * may hold locks (DRM's ww_mutex).  An outer call's bound covers calls
+ * nested in it.
+ *
+ * Context: Process context.
+ * Return: %true if this call set the bound; pass it to
+ * swiotlb_lend_map_end().
+ */
+static inline bool swiotlb_lend_map_begin(unsigned long *deadline)
+{
+	if (current->swiotlb_lend_deadline)
+		return false;
+	*deadline = 0;
+	current->swiotlb_lend_deadline = deadline;
+	return true;
+}
+
+/**
+ * swiotlb_lend_map_end() - the sleepable map call is over
+ * @began:	What swiotlb_lend_map_begin() returned.
+ *
+ * Context: Process context.
+ */
+static inline void swiotlb_lend_map_end(bool began)
+{
+	if (began)
+		current->swiotlb_lend_deadline = NULL;
+}
+
 #else /* !CONFIG_SWIOTLB_LEND */
 
 static inline void swiotlb_lend_report_meminfo(struct seq_file *m)
+{
+}
+
+static inline bool swiotlb_lend_map_begin(unsigned long *deadline)
+{
+	return false;
+}
+
+static inline void swiotlb_lend_map_end(bool began)
 {
 }
 

@@ -323,7 +323,8 @@ void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
 	/*
 	 * Publish the owner before the block's memory changes hands (pages
 	 * freed to the buddy allocator, or slots made free under the area
-	 * lock).  Pairs with smp_rmb() in swiotlb_pool_owns().
+	 * lock).  Pairs with the address dependency of the bit's load on the
+	 * address looked up in swiotlb_pool_owns().
 	 */
 	smp_mb__after_atomic();
 }
@@ -362,6 +363,49 @@ int swiotlb_lend_keep_block(struct io_tlb_pool *pool,
 	}
 	set_bit(block, kept);
 	return 0;
+}
+
+/**
+ * swiotlb_lend_block_verdict() - may a reserve block be lent at activation?
+ * @decrypted:	The pool was decrypted: its memory is shared with the host.
+ * @first:	Zone of the block's first page.
+ * @last:	Zone of its last page.
+ *
+ * A decrypted pool lends nothing: a lent page may hold any private data.
+ * This is known only once the architecture has decrypted the pool
+ * (swiotlb_update_mem_attributes()), after the pool was sized; the early
+ * cc_platform_has() check of swiotlb_lend_decide() merely avoids sizing a
+ * reserve that would never be lent where it is set.  A block spanning two
+ * zones cannot be taken by the page allocator.
+ *
+ * Context: Any context.
+ * Return: %SWIOTLB_LEND_BLOCK_LEND, or why swiotlb keeps the block.
+ */
+enum swiotlb_lend_block_verdict
+swiotlb_lend_block_verdict(bool decrypted, const struct zone *first,
+			   const struct zone *last)
+{
+	if (decrypted)
+		return SWIOTLB_LEND_BLOCK_KEEP_DECRYPTED;
+	if (first != last)
+		return SWIOTLB_LEND_BLOCK_KEEP_ZONES;
+	return SWIOTLB_LEND_BLOCK_LEND;
+}
+
+/**
+ * swiotlb_lend_note_decrypted() - the architecture decrypted a pool
+ * @pool:	The pool now shared with the host.
+ *
+ * Context: Early boot, before lending begins.
+ */
+void swiotlb_lend_note_decrypted(struct io_tlb_pool *pool)
+{
+	if (pool != swiotlb_lender.pool)
+		return;
+	/* Too late to take it back: say so loudly. */
+	WARN(swiotlb_lender.active,
+	     "swiotlb_lend: the pool was decrypted after lending began\n");
+	swiotlb_lender.decrypted = true;
 }
 
 /**
@@ -470,21 +514,27 @@ static int __init swiotlb_lend_activate(void)
 {
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+	enum swiotlb_lend_block_verdict verdict;
 	unsigned long b, pfn, lent = 0;
 
 	if (!pool)
 		return 0;
 	swiotlb_lender.active = true;
 
+	if (swiotlb_lender.decrypted)
+		pr_info("not lending: the pool was decrypted (shared with the host); the reserve is kept as bounce buffers\n");
 	for_each_set_bit(b, pool->lent_blocks, swiotlb_lend_nblocks()) {
 		pfn = swiotlb_lend_block_pfn(b);
-		if (page_zone(pfn_to_page(pfn)) !=
-		    page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1))) {
+		verdict = swiotlb_lend_block_verdict(swiotlb_lender.decrypted,
+			page_zone(pfn_to_page(pfn)),
+			page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1)));
+		if (verdict != SWIOTLB_LEND_BLOCK_LEND) {
 			/* Not lendable: swiotlb keeps it as part of the base. */
 			if (!swiotlb_lend_keep_block(pool, l, swiotlb_lender.kept, b))
 				swiotlb_lender.lendable--;
-			pr_warn("block at pfn %#lx spans two zones: kept as bounce buffers\n",
-				pfn);
+			if (verdict == SWIOTLB_LEND_BLOCK_KEEP_ZONES)
+				pr_warn("block at pfn %#lx spans two zones: kept as bounce buffers\n",
+					pfn);
 			continue;
 		}
 		/* memblock_alloc() registered the pool with kmemleak. */

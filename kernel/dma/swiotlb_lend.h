@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct dentry;
+struct zone;
 
 /**
  * struct swiotlb_lend_layout - shape of a default pool that lends its reserve
@@ -87,6 +88,13 @@ enum swiotlb_lend_verdict {
 	SWIOTLB_LEND_NO_BLOCK,		/* a pageblock exceeds a quarter of RAM */
 };
 
+/* What swiotlb_lend_block_verdict() decides for a reserve block */
+enum swiotlb_lend_block_verdict {
+	SWIOTLB_LEND_BLOCK_LEND,
+	SWIOTLB_LEND_BLOCK_KEEP_DECRYPTED,	/* shared with the host */
+	SWIOTLB_LEND_BLOCK_KEEP_ZONES,		/* spans two zones */
+};
+
 /* Slot allocator primitives, in swiotlb.c, called under no lock. */
 int swiotlb_area_take_slots(struct io_tlb_pool *pool, unsigned int area_index,
 			    unsigned int first, unsigned int nslots,
@@ -130,6 +138,8 @@ unsigned long swiotlb_kunit_area_used(struct io_tlb_pool *pool,
  * @kept:	Reserve blocks that can never be lent (they span two zones):
  *		swiotlb keeps them for good.
  * @active:	Lending has begun: the pool can no longer be freed.
+ * @decrypted:	The pool was decrypted (shared with the host): nothing of it
+ *		may be lent.
  */
 struct swiotlb_lender {
 	struct io_tlb_pool *pool;
@@ -138,6 +148,7 @@ struct swiotlb_lender {
 	atomic_long_t lent;
 	unsigned long *kept;
 	bool active;
+	bool decrypted;
 };
 
 extern struct swiotlb_lender swiotlb_lender;
@@ -194,6 +205,10 @@ void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
 int swiotlb_lend_keep_block(struct io_tlb_pool *pool,
 			    const struct swiotlb_lend_layout *layout,
 			    unsigned long *kept, unsigned long block);
+enum swiotlb_lend_block_verdict
+swiotlb_lend_block_verdict(bool decrypted, const struct zone *first,
+			   const struct zone *last);
+void swiotlb_lend_note_decrypted(struct io_tlb_pool *pool);
 void swiotlb_lend_create_debugfs(struct dentry *dir);
 unsigned long swiotlb_lend_first_lent_block(unsigned long *nr_pages);
 bool swiotlb_lend_exit(struct io_tlb_pool *pool);
@@ -215,6 +230,10 @@ swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 }
 
 static inline void swiotlb_lend_disable(const char *why)
+{
+}
+
+static inline void swiotlb_lend_note_decrypted(struct io_tlb_pool *pool)
 {
 }
 

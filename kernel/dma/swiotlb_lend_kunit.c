@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/mmzone.h>
 #include <linux/sizes.h>
 #include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
@@ -222,6 +223,26 @@ static void lend_decide_branches(struct kunit *test)
 	req.block_shift = 29;
 	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
 			SWIOTLB_LEND_NO_BLOCK);
+}
+
+/*
+ * A pool the architecture decrypted lends nothing, whatever decided its
+ * size: arm64 pKVM guests decrypt through arm64_mem_crypt_ops while
+ * cc_platform_has() says nothing is encrypted.
+ */
+static void lend_block_verdict_decrypted(struct kunit *test)
+{
+	const struct zone *dma = &NODE_DATA(0)->node_zones[0];
+	const struct zone *other = &NODE_DATA(0)->node_zones[1];
+
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_verdict(false, dma, dma),
+			SWIOTLB_LEND_BLOCK_LEND);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_verdict(true, dma, dma),
+			SWIOTLB_LEND_BLOCK_KEEP_DECRYPTED);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_verdict(false, dma, other),
+			SWIOTLB_LEND_BLOCK_KEEP_ZONES);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_verdict(true, dma, other),
+			SWIOTLB_LEND_BLOCK_KEEP_DECRYPTED);
 }
 
 static void lend_layout_small_pool(struct kunit *test)
@@ -948,6 +969,21 @@ static void reclaim_wait_helps(struct kunit *test)
 }
 
 /*
+ * With CONFIG_SWIOTLB_DYNAMIC, a lending pool grows by taking its reserve
+ * back, and adds pools (kept for good) only once nothing is left to take
+ * back: before, a burst added a pool while half the reserve was lent.
+ */
+static void reclaim_dynamic_grows_after_reserve(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_grow(true, 1));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_grow(true, 32));
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(true, 0));
+	/* A pool that does not lend grows as without lending. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(false, 32));
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(false, 0));
+}
+
+/*
  * The loan is repaid down to the min watermark, never below: a block whose
  * pages in use would take the node below it stays lent (before, the
  * worker migrated them regardless, and others met the OOM killer).
@@ -972,6 +1008,7 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(lend_layout_small_pool),
 	KUNIT_CASE(lend_layout_area_spreading),
 	KUNIT_CASE(lend_decide_branches),
+	KUNIT_CASE(lend_block_verdict_decrypted),
 	KUNIT_CASE(lend_owner_at_block_edges),
 	KUNIT_CASE(reclaim_wmarks),
 	KUNIT_CASE(reclaim_pick_block),
@@ -979,6 +1016,7 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(reclaim_time_left),
 	KUNIT_CASE(reclaim_backoff_across_wraps),
 	KUNIT_CASE(reclaim_wait_helps),
+	KUNIT_CASE(reclaim_dynamic_grows_after_reserve),
 	KUNIT_CASE(reclaim_take_back_only_what_memory_absorbs),
 	{}
 };

@@ -510,7 +510,9 @@ bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
 /**
  * swiotlb_lend_wait() - wait a little for the worker to free slots
  * @dev:	Device being mapped.
- * @deadline:	0 on the first call for a mapping; kept across calls.
+ * @deadline:	0 on the first call for a mapping; kept across calls, and
+ *		shared by the entries of one dma_map_sg() call
+ *		(swiotlb_lend_map_deadline()).
  *
  * For mappings made with %DMA_ATTR_MAY_SLEEP that found no free slots:
  * queue the worker and sleep until it makes progress or a short slice
@@ -558,6 +560,38 @@ bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline)
 			   atomic_read(&reclaimer.progress) != seen,
 			   min_t(unsigned long, left, WAIT_SLICE));
 	return true;
+}
+
+/**
+ * swiotlb_lend_may_grow() - may CONFIG_SWIOTLB_DYNAMIC add a pool?
+ * @lends:	The pool that found no slots lends its reserve.
+ * @lent:	Blocks lent now.
+ *
+ * A pool SWIOTLB_DYNAMIC adds is kept for good; lent blocks come back for
+ * the burst and are lent again after it.  So a lending pool grows only
+ * once its whole reserve is back and still not enough: the reserve is the
+ * first growth, dynamic pools the next.  Transient pools, freed at unmap,
+ * are not growth and bridge mappings meanwhile.
+ *
+ * Context: Any context.
+ * Return: %true if a pool may be added.
+ */
+bool swiotlb_lend_may_grow(bool lends, long lent)
+{
+	return !lends || lent <= 0;
+}
+
+/**
+ * swiotlb_lend_mem_may_grow() - may CONFIG_SWIOTLB_DYNAMIC grow @mem now?
+ * @mem:	The swiotlb memory that found no free slots.
+ *
+ * Context: Any context.
+ * Return: %true if a pool may be added to @mem (swiotlb_lend_may_grow()).
+ */
+bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem)
+{
+	return swiotlb_lend_may_grow(swiotlb_lender.pool == &mem->defpool,
+				     atomic_long_read(&swiotlb_lender.lent));
 }
 
 /**

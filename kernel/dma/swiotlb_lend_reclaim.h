@@ -8,6 +8,7 @@
 #define _KERNEL_DMA_SWIOTLB_LEND_RECLAIM_H
 
 #include <linux/compiler.h>
+#include <linux/sched.h>
 #include <linux/swiotlb.h>
 #include <linux/types.h>
 
@@ -56,9 +57,26 @@ void swiotlb_lend_kick(void);
 bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
 			     unsigned long wait_left);
 bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline);
+bool swiotlb_lend_may_grow(bool lends, long lent);
+bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem);
 unsigned long swiotlb_lend_waits(void);
 void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir);
 void swiotlb_lend_hold_worker(bool hold);
+
+/**
+ * swiotlb_lend_map_deadline() - the deadline a sleepable mapping waits by
+ * @own:	The mapping's own deadline, 0 before it first waits.
+ *
+ * Inside dma_map_sg() (swiotlb_lend_map_begin()) every entry shares the
+ * call's deadline.
+ *
+ * Context: Process context.
+ * Return: The deadline to pass to swiotlb_lend_wait().
+ */
+static inline unsigned long *swiotlb_lend_map_deadline(unsigned long *own)
+{
+	return current->swiotlb_lend_deadline ?: own;
+}
 
 /**
  * swiotlb_lend_note_free() - tell the worker how many slots an area has left
@@ -90,6 +108,16 @@ static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
 
 static inline void swiotlb_lend_kick(void)
 {
+}
+
+static inline unsigned long *swiotlb_lend_map_deadline(unsigned long *own)
+{
+	return own;
+}
+
+static inline bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem)
+{
+	return true;
 }
 
 static inline bool swiotlb_lend_wait(struct device *dev,

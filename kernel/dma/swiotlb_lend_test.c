@@ -30,6 +30,11 @@
  * dma_direct_need_sync() is asked only of a coherent device: for any
  * other it is always true.
  *
+ * Writing "report" prints what the kernel's own reports make of lent
+ * pages: dump_page() of the first page of the first lent block, then
+ * show_mem() as an OOM kill prints it; the result names the page:
+ *	report pfn=<first pfn, 0 if nothing is lent>
+ *
  * Writing "contig" instead takes the first lent block with
  * alloc_contig_range() as a stranger would (MIGRATE_MOVABLE), which must
  * fail, then as its owner (MIGRATE_SWIOTLB), which must succeed by
@@ -61,6 +66,14 @@
  * held buffers that swiotlb_find_pool() does not know or whose page is
  * free (their block was lent while they were mapped; must be 0), and
  * min_fail_us is the shortest failed mapping (0 if none failed).
+ *
+ * /sys/kernel/debug/swiotlb_lend_test/sg: write
+ * "<nents> <size> <release_ms>" to map one scatterlist of <nents> entries
+ * of <size> bytes with dma_map_sg() and DMA_ATTR_MAY_SLEEP (bounced only
+ * with swiotlb=force), and unmap it; with <release_ms>, the last buffer
+ * the burst interface holds is unmapped that long after the call began.
+ * Reading it gives "ents=<n> us=<n>": the entries mapped (0 when the call
+ * failed) and how long the call took.
  *
  * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep the
  * reclaim worker from taking any block back, 0 to let it go again.
@@ -95,6 +108,7 @@
 #include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/scatterlist.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
@@ -103,6 +117,7 @@
 #include <linux/swiotlb.h>
 #include <linux/swiotlb_lend.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "direct.h"
 #include "swiotlb_lend.h"
@@ -332,6 +347,23 @@ static void contig_probe(void)
 	pr_info("%s", probe_result);
 }
 
+/*
+ * What the kernel's own reports say of lending: dump_page() of the first
+ * page of a lent block, and show_mem(), as an OOM kill prints it.
+ */
+static void report_probe(void)
+{
+	unsigned long nr_pages = 0, pfn;
+
+	pfn = swiotlb_lend_first_lent_block(&nr_pages);
+	if (pfn)
+		dump_page(pfn_to_page(pfn), "swiotlb_lend_test: a lent page");
+	show_mem();
+	snprintf(probe_result, sizeof(probe_result), "report pfn=%#lx\n",
+		 pfn);
+	pr_info("%s", probe_result);
+}
+
 /* A command written to a debugfs file, whitespace trimmed. */
 static int read_command(char *buf, size_t size, const char __user *ubuf,
 			size_t count)
@@ -364,6 +396,8 @@ static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
 		alloc_probe(buf, GFP_HIGHUSER_MOVABLE, true);
 	else if (!strcmp(buf, "contig"))
 		contig_probe();
+	else if (!strcmp(buf, "report"))
+		report_probe();
 	else if (!strcmp(buf, "lookup"))
 		lookup_probe();
 	else
@@ -606,6 +640,97 @@ DEFINE_SHOW_STORE_ATTRIBUTE(burst);
 #define DIRECT_OFFSET		0x234
 #define DIRECT_SIZE		0x200
 
+#define SG_MAX_NENTS	8
+
+/**
+ * struct sg_probe - a sleepable dma_map_sg() call, and a release during it
+ * @release:	Unmaps @tlb while the call may be waiting for slots.
+ * @tlb:	A buffer taken from the burst interface.
+ * @size:	Its size.
+ * @dir:	Its direction.
+ * @result:	What reading the file gives.
+ */
+static struct sg_probe {
+	struct delayed_work release;
+	phys_addr_t tlb;
+	size_t size;
+	enum dma_data_direction dir;
+	char result[64];
+} sg_probe = {
+	.result = "none\n",
+};
+
+static void sg_release(struct work_struct *work)
+{
+	swiotlb_tbl_unmap_single(burst.dev, sg_probe.tlb, sg_probe.size,
+				 sg_probe.dir, 0);
+}
+
+static int sg_map(unsigned int nents, size_t size, unsigned int release_ms)
+{
+	struct scatterlist sgl[SG_MAX_NENTS];
+	unsigned int i;
+	u64 start, ns;
+	int ents;
+
+	if (release_ms) {
+		if (!burst.held)
+			return -ENOENT;
+		sg_probe.tlb = burst.tlb[--burst.held];
+		sg_probe.size = burst.size;
+		sg_probe.dir = burst.dir;
+		burst.active = burst.held > 0;
+	}
+	sg_init_table(sgl, nents);
+	for (i = 0; i < nents; i++)
+		sg_set_buf(&sgl[i], burst.orig + i * size, size);
+
+	start = ktime_get_ns();
+	if (release_ms)
+		schedule_delayed_work(&sg_probe.release,
+				      msecs_to_jiffies(release_ms));
+	ents = dma_map_sg_attrs(burst.dev, sgl, nents, DMA_TO_DEVICE,
+				DMA_ATTR_MAY_SLEEP | DMA_ATTR_NO_WARN);
+	ns = ktime_get_ns() - start;
+	if (ents)
+		dma_unmap_sg_attrs(burst.dev, sgl, nents, DMA_TO_DEVICE, 0);
+	if (release_ms)
+		flush_delayed_work(&sg_probe.release);
+	snprintf(sg_probe.result, sizeof(sg_probe.result), "ents=%d us=%llu\n",
+		 ents, div_u64(ns, NSEC_PER_USEC));
+	return 0;
+}
+
+static ssize_t sg_write(struct file *file, const char __user *ubuf,
+			size_t count, loff_t *ppos)
+{
+	unsigned int nents, size, release_ms;
+	char buf[64];
+	int ret;
+
+	ret = read_command(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%u %u %u", &nents, &size, &release_ms) != 3 ||
+	    !nents || nents > SG_MAX_NENTS || !size ||
+	    nents * size > BURST_MAX_SIZE || release_ms > 60000)
+		return -EINVAL;
+
+	mutex_lock(&burst.lock);
+	ret = sg_map(nents, size, release_ms);
+	mutex_unlock(&burst.lock);
+	return ret ?: count;
+}
+
+static int sg_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&burst.lock);
+	seq_puts(m, sg_probe.result);
+	mutex_unlock(&burst.lock);
+	return 0;
+}
+DEFINE_SHOW_STORE_ATTRIBUTE(sg);
+
 static char direct_result[160] = "none\n";
 static struct device_dma_parameters burst_dma_parms;
 
@@ -750,6 +875,8 @@ static int __init swiotlb_lend_test_init(void)
 	}
 	debugfs_create_file("burst", 0600, dir, NULL, &burst_fops);
 	debugfs_create_file("direct", 0600, dir, NULL, &direct_fops);
+	INIT_DELAYED_WORK(&sg_probe.release, sg_release);
+	debugfs_create_file("sg", 0600, dir, NULL, &sg_fops);
 	debugfs_create_file_unsafe("hold_worker", 0200, dir, NULL,
 				   &fops_hold_worker);
 	return 0;

@@ -35,6 +35,7 @@
 #define BURST		"/sys/kernel/debug/swiotlb_lend_test/burst"
 #define DIRECT		"/sys/kernel/debug/swiotlb_lend_test/direct"
 #define HOLD_WORKER	"/sys/kernel/debug/swiotlb_lend_test/hold_worker"
+#define SG		"/sys/kernel/debug/swiotlb_lend_test/sg"
 #define MAX_BLOCKS	4096
 
 /*
@@ -919,6 +920,18 @@ static void pool_slots(long *base, long *reserve)
 }
 
 /*
+ * The start of a test of bursts: skip without the test driver, then wait
+ * up to @timeout seconds for the whole reserve to be lent and read the
+ * pool's shape.
+ */
+#define burst_setup(timeout, base, reserve) do {			\
+	if (access(BURST, W_OK))					\
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)"); \
+	ASSERT_EQ(wait_all_lent(timeout), 0);				\
+	pool_slots(base, reserve);					\
+} while (0)
+
+/*
  * A sleepable mapping that cannot get slots fails lend_wait_ms after its
  * first wait, plus at most one 10 ms slice it may be sleeping in when the
  * deadline passes, plus wake-up latency.  Under TCG guest time runs with
@@ -1006,10 +1019,7 @@ TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 	char cmd[64], **kept;
 	int pagemap;
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	ASSERT_GE(pagemap, 0);
 	kept = calloc(MAX_KEPT, sizeof(*kept));
@@ -1063,10 +1073,7 @@ TEST_F_TIMEOUT(lend, tight_memory_take_back_fails_without_oom, LONG)
 	char cmd[64], **kept;
 	int pagemap;
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	ASSERT_GE(pagemap, 0);
 	kept = calloc(MAX_KEPT, sizeof(*kept));
@@ -1286,10 +1293,7 @@ TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	total = meminfo_kb("SwiotlbLendTotal");
 	ASSERT_EQ(write_long(RELEND_DELAY, RELEND_DELAY_MS), 0);
 	relent = vmstat_val("swiotlb_lend_relend");
@@ -1357,10 +1361,7 @@ TEST_F_TIMEOUT(lend, load_between_watermarks_moves_nothing, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	ASSERT_EQ(write_long(RELEND_DELAY, 1000), 0);
 	relent = vmstat_val("swiotlb_lend_relend");
 
@@ -1398,10 +1399,7 @@ TEST_F_TIMEOUT(lend, held_slots_keep_their_block, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	ASSERT_EQ(write_long(RELEND_DELAY, 200), 0);
 
 	snprintf(cmd, sizeof(cmd), "map %ld %d bidi sleep",
@@ -1444,10 +1442,7 @@ TEST_F_TIMEOUT(lend, low_watermark_kicks_worker, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	n = lendable_blocks(idx, pfn, areas, MAX_BLOCKS);
 	ASSERT_GT(n, 0);
 	nareas = areas[n - 1] + 1;
@@ -1498,10 +1493,7 @@ TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	ASSERT_EQ(write_long(WMARK_LOW, 1), 0);
 	ASSERT_EQ(write_long(WMARK_HIGH, 2), 0);
 
@@ -1526,10 +1518,7 @@ TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(30), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(30, &base, &reserve);
 	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
 	failures = worker_stat("wait_failures");
 	ASSERT_GE(failures, 0);
@@ -1722,10 +1711,7 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(30), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(30, &base, &reserve);
 	wait_ms = read_long(WAIT_MS);
 	ASSERT_GT(wait_ms, 0);
 	failures = worker_stat("wait_failures");
@@ -1742,6 +1728,146 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 	EXPECT_EQ(worker_stat("wait_failures") - failures, r.failed);
 	EXPECT_GE(r.min_fail_us, (wait_ms - 10) * 1000);
 	EXPECT_LE(r.max_us, (wait_ms + WAIT_SLACK_MS) * 1000);
+	ASSERT_EQ(burst("release", &r), 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(wait_all_lent(20), 0);
+}
+
+/*
+ * Read the kernel log records that arrived on @fd (/dev/kmsg, at its end
+ * before the records were printed) into @buf, one record per line.
+ */
+static size_t read_kmsg(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len + 1024 < size) {
+		n = read(fd, buf + len, size - len - 1);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * The kernel's reports know lent pages as they know CMA pages: the
+ * OOM report (show_mem()) gives the free pages of lent blocks, in all and
+ * per zone, and dump_page() marks a page of a lent block.  (Both used to
+ * say nothing of them: an OOM report counted free memory that only
+ * movable allocations could use as free like any other.)
+ */
+TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
+{
+	static char log[1 << 20];
+	long global = -1, zones = 0, val, pfn = 0;
+	char buf[128], *p;
+	int fd, marked = 0;
+
+	if (access(ALLOC_PROBE, W_OK))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(wait_all_lent(30), 0);
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_GE(fd, 0);
+	ASSERT_GE(lseek(fd, 0, SEEK_END), 0);
+	ASSERT_EQ(driver_command(ALLOC_PROBE, "report", buf, sizeof(buf)), 0);
+	ASSERT_EQ(sscanf(buf, "report pfn=%lx", &pfn), 1);
+	ASSERT_NE(pfn, 0);
+	read_kmsg(fd, log, sizeof(log));
+	close(fd);
+
+	for (p = strstr(log, "free_swiotlb:"); p;
+	     p = strstr(p + 1, "free_swiotlb:")) {
+		val = strtol(p + strlen("free_swiotlb:"), &p, 10);
+		if (!strncmp(p, "kB", 2))
+			zones += val;
+		else
+			global = val;
+	}
+	for (p = strstr(log, "flags: "); p; p = strstr(p + 1, "flags: ")) {
+		char *eol = strchr(p, '\n');
+
+		if (eol && memmem(p, eol - p, " SWIOTLB", 8))
+			marked++;
+	}
+	ksft_print_msg("show_mem: free_swiotlb %ld pages, zones %ld kB; nr_free_swiotlb %ld; dump_page marked %d\n",
+		       global, zones, vmstat_val("nr_free_swiotlb"), marked);
+	EXPECT_GT(global, 0);
+	EXPECT_GT(zones, 0);
+	EXPECT_EQ(marked, 1);
+}
+
+/*
+ * With CONFIG_SWIOTLB_DYNAMIC, a lending pool grows by taking its reserve
+ * back, never by adding a pool while blocks are lent (an added pool is
+ * kept for good): with the worker held, an atomic burst of the base pool
+ * and eight buffers more maps every buffer, the eight in transient pools
+ * that are freed at unmap, and the pool keeps its size.  (Before, the
+ * burst queued dyn_alloc, which added a pool of the default size.)
+ */
+TEST_F_TIMEOUT(lend, dynamic_pool_not_grown_while_lent, QUICK)
+{
+	long base, reserve, nslabs, transient;
+	struct burst_result r;
+	char cmd[64];
+
+	if (access(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs", R_OK))
+		SKIP(return, "no CONFIG_SWIOTLB_DYNAMIC");
+	burst_setup(30, &base, &reserve);
+	nslabs = read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs");
+
+	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
+	snprintf(cmd, sizeof(cmd), "map %ld %d to atomic",
+		 burst_count(base) + 8, BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	transient = read_long(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs");
+	/* dyn_alloc, had it been queued, runs at once: give it 2 s. */
+	sleep(2);
+	ksft_print_msg("slots %ld before, %ld after; %ld transient\n", nslabs,
+		       read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs"), transient);
+	EXPECT_EQ(r.failed, 0);
+	EXPECT_GT(transient, 0);
+	EXPECT_EQ(read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs"), nslabs);
+	ASSERT_EQ(burst("release", &r), 0);
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(read_long(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs"), 0);
+	EXPECT_EQ(wait_all_lent(20), 0);
+}
+
+/*
+ * One sleepable dma_map_sg() call waits lend_wait_ms at most, however many
+ * of its entries find no slots.  With the worker held and the base pool
+ * full, the first of two 64 KiB entries gets the slots of a buffer
+ * released halfway through the wait, and the second fails when the call's
+ * deadline passes.  (Each entry used to wait lend_wait_ms of its own: the
+ * call took one and a half of them, measured 1515 ms for 1000 ms.)
+ */
+TEST_F_TIMEOUT(lend, sg_map_waits_once, QUICK)
+{
+	long base, reserve, ents = -1, us = -1, wait_ms = 1000;
+	struct burst_result r;
+	char cmd[64], buf[64];
+
+	burst_setup(30, &base, &reserve);
+	ASSERT_EQ(write_long(WAIT_MS, wait_ms), 0);
+
+	/* Full: some of the base and eight buffers more fail. */
+	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
+	snprintf(cmd, sizeof(cmd), "map %ld %d to atomic",
+		 burst_count(base) + 8, BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	ASSERT_GE(r.failed, 8);
+	snprintf(cmd, sizeof(cmd), "2 %d %ld", BURST_SIZE, wait_ms / 2);
+	ASSERT_EQ(driver_command(SG, cmd, buf, sizeof(buf)), 0);
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	ksft_print_msg("sg %s: %s", cmd, buf);
+	ASSERT_EQ(sscanf(buf, "ents=%ld us=%ld", &ents, &us), 2);
+	EXPECT_EQ(ents, 0);
+	EXPECT_GE(us, (wait_ms - 10) * 1000);
+	EXPECT_LE(us, (wait_ms + WAIT_SLACK_MS) * 1000);
 	ASSERT_EQ(burst("release", &r), 0);
 	EXPECT_EQ(r.verify_errors, 0);
 	EXPECT_EQ(wait_all_lent(20), 0);
@@ -1798,10 +1924,7 @@ TEST_F_TIMEOUT(lend, full_warning_counts_owned_slots, LONG)
 	char cmd[80], *buf, *p;
 	int len;
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	nslabs = read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs");
 	buf = malloc(1 << 22);
 	ASSERT_NE(buf, NULL);
@@ -1838,10 +1961,7 @@ TEST_F_TIMEOUT(lend, no_wait_when_wait_ms_zero, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(BURST, W_OK))
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
-	ASSERT_EQ(wait_all_lent(60), 0);
-	pool_slots(&base, &reserve);
+	burst_setup(60, &base, &reserve);
 	ASSERT_EQ(write_long(WAIT_MS, 0), 0);
 	failures = worker_stat("wait_failures");
 	waits = worker_stat("waits");
