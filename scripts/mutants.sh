@@ -13,6 +13,8 @@
 #	# breaks: <the invariant, one line>
 #	# scenarios: <scenario> [<scenario>...]
 #	# killed-by: <scenario/test> [<scenario/test>...]
+#	# variant: <kernel variant>	(optional, default "default": the
+#					configs/variants kernel it is built as)
 # A mutant is killed when one of the tests it names as its killers fails
 # (as make test names tests); a failure of other tests only, a hang or a
 # crash elsewhere, does not count: the test meant to guard the invariant
@@ -20,16 +22,25 @@
 # scenarios first and must pass them all.
 # The mutants are applied to a worktree of build/linux of their own
 # (build/mutants/linux, at the series' HEAD) and built in build/mutants/obj
-# with the default kernel's configuration: build/linux and its kernels are
-# never touched, and after the first build each mutant rebuilds only what
-# it changes.  The worktree is restored right after each build.
+# (build/mutants/obj-<variant> for another variant) with that variant's
+# configuration: build/linux and its kernels are never touched, and after
+# the first build each mutant rebuilds only what it changes.  The worktree
+# is restored right after each build.
 
 . "$(dirname "$0")/lib.sh"
 
 MUTANTS=$TOP/scripts/mutants
 wt=$BUILD/mutants/linux
-obj=$BUILD/mutants/obj
-img=$obj/arch/$ARCH/boot/bzImage
+
+# The kernel variant a mutant is built as, and where.
+mutant_variant() {
+	local v
+	v=$(sed -n 's/^# variant: //p' "$MUTANTS/$1.mutant")
+	echo "${v:-default}"
+}
+mutant_obj() {
+	if [ "$1" = default ]; then echo "$BUILD/mutants/obj"; else echo "$BUILD/mutants/obj-$1"; fi
+}
 
 if [ $# -gt 0 ]; then
 	names="$*"
@@ -44,10 +55,13 @@ for n in $names; do
 		die "$n.mutant: needs '# breaks:', '# scenarios:' and '# killed-by:' lines"
 done
 
+variants=$(for n in $names; do mutant_variant "$n"; done | sort -u)
 "$TOP/scripts/deps.sh"
-"$TOP/scripts/build-kernel.sh" default
-"$TOP/scripts/build-initramfs.sh" default test
-"$TOP/scripts/accel.sh" default
+for v in $variants; do
+	"$TOP/scripts/build-kernel.sh" "$v"
+	"$TOP/scripts/build-initramfs.sh" "$v" test
+	"$TOP/scripts/accel.sh" "$v"
+done
 head=$(git -C "$SRC" rev-parse HEAD)
 if [ ! -d "$wt" ]; then
 	git -C "$SRC" worktree prune
@@ -58,13 +72,22 @@ git -C "$wt" checkout -q -f --detach "$head"
 [ -z "$(git -C "$wt" status --porcelain --untracked-files=no)" ] ||
 	die "build/mutants/linux has changes that are not the series'"
 
-mkdir -p "$obj"
-KMAKE=(make -C "$wt" O="$obj" ARCH="$ARCH" -j"$(nproc)")
-command -v ccache >/dev/null && KMAKE+=(CC="ccache gcc")
-if ! cmp -s "$BUILD/obj/default/.config" "$obj/.config"; then
-	cp "$BUILD/obj/default/.config" "$obj/.config"
-	run_logged "$LOGS/mutants-config.log" "${KMAKE[@]}" olddefconfig
-fi
+# kmake VARIANT ARGS...: make in the mutants' worktree for that variant.
+kmake() {
+	local v=$1
+	shift
+	make -C "$wt" O="$(mutant_obj "$v")" ARCH="$ARCH" -j"$(nproc)" \
+		${CCACHE:+CC="ccache gcc"} "$@"
+}
+command -v ccache >/dev/null && CCACHE=1 || CCACHE=
+for v in $variants; do
+	obj=$(mutant_obj "$v")
+	mkdir -p "$obj"
+	if ! cmp -s "$BUILD/obj/$v/.config" "$obj/.config"; then
+		cp "$BUILD/obj/$v/.config" "$obj/.config"
+		run_logged "$LOGS/mutants-config.log" kmake "$v" olddefconfig
+	fi
+done
 
 applied=
 restore() {
@@ -75,17 +98,23 @@ restore() {
 }
 trap restore EXIT
 
-# The unmutated series on every scenario a mutant names: a failure there
-# would make any kill meaningless.
-all=$(for n in $names; do sed -n 's/^# scenarios: //p' "$MUTANTS/$n.mutant"; done |
-	tr ' ' '\n' | sort -u | paste -sd' ')
-step "mutants: the unmutated kernel on $all"
-if ! LOGS=$LOGS/mutants/unmutated "$TOP/scripts/test.sh" \
-	--kernel "$BUILD/obj/default/arch/$ARCH/boot/bzImage" $all \
-	>"$LOGS/mutants-unmutated.log" 2>&1; then
-	grep -E '^FAIL ' "$LOGS/mutants-unmutated.log" >&2 || true
-	die "the unmutated kernel fails these scenarios (build/logs/mutants-unmutated.log)"
-fi
+# The unmutated series on every scenario a mutant names, as each variant:
+# a failure there would make any kill meaningless.
+for v in $variants; do
+	all=$(for n in $names; do
+		[ "$(mutant_variant "$n")" = "$v" ] &&
+			sed -n 's/^# scenarios: //p' "$MUTANTS/$n.mutant"
+	done | tr ' ' '\n' | sort -u | paste -sd' ')
+	ulog=$LOGS/mutants-unmutated.log
+	[ "$v" = default ] || ulog=$LOGS/mutants-unmutated-$v.log
+	step "mutants: the unmutated $v kernel on $all"
+	if ! LOGS=$LOGS/mutants/unmutated "$TOP/scripts/test.sh" --variant "$v" \
+		--kernel "$BUILD/obj/$v/arch/$ARCH/boot/bzImage" $all \
+		>"$ulog" 2>&1; then
+		grep -E '^FAIL ' "$ulog" >&2 || true
+		die "the unmutated $v kernel fails these scenarios (${ulog#$TOP/})"
+	fi
+done
 
 results=$LOGS/mutants.txt
 : >"$results"
@@ -95,6 +124,7 @@ row mutant "killed by" time
 for n in $names; do
 	m=$MUTANTS/$n.mutant
 	scenarios=$(sed -n 's/^# scenarios: //p' "$m")
+	v=$(mutant_variant "$n")
 	step "mutants: $n: $(sed -n 's/^# breaks: //p' "$m")"
 	t0=$(date +%s)
 	mlogs=$LOGS/mutants/$n
@@ -103,7 +133,7 @@ for n in $names; do
 	git -C "$wt" apply --check "$m" || die "$n.mutant does not apply to the series"
 	git -C "$wt" apply "$m"
 	applied=$m
-	if ! "${KMAKE[@]}" bzImage >"$mlogs/build.log" 2>&1; then
+	if ! kmake "$v" bzImage >"$mlogs/build.log" 2>&1; then
 		restore
 		row "$n" "(does not build: $mlogs/build.log)" "$(($(date +%s) - t0)) s"
 		survived=$((survived + 1))
@@ -114,7 +144,9 @@ for n in $names; do
 	# minutes each); KUnit and scenario checks run whole.
 	only=$(sed -n 's/^# killed-by: //p' "$m" | tr ' ' '\n' | grep -v '^kunit/' |
 		sed -n 's|^[^/]*/swiotlb_lend/||p' | sort -u | paste -sd' ' || true)
-	KSFT_ONLY=$only LOGS=$mlogs "$TOP/scripts/test.sh" --kernel "$img" $scenarios >"$mlogs/test.log" 2>&1 || true
+	KSFT_ONLY=$only LOGS=$mlogs "$TOP/scripts/test.sh" --variant "$v" \
+		--kernel "$(mutant_obj "$v")/arch/$ARCH/boot/bzImage" $scenarios \
+		>"$mlogs/test.log" 2>&1 || true
 	failed=$(sed -n 's/^FAIL  *\([^:]*\).*/\1/p' "$mlogs/test.log")
 	by=
 	for t in $(sed -n 's/^# killed-by: //p' "$m"); do

@@ -8,6 +8,7 @@
 #define _LINUX_SWIOTLB_LEND_H
 
 #include <linux/init.h>
+#include <linux/kernel.h>
 #include <linux/sched.h>
 
 struct page;
@@ -34,6 +35,7 @@ void __init init_swiotlb_reserved_pageblock(struct page *page);
  */
 static inline bool swiotlb_lend_map_begin(unsigned long *deadline)
 {
+	might_sleep();
 	if (current->swiotlb_lend_deadline)
 		return false;
 	*deadline = 0;

@@ -323,8 +323,7 @@ void swiotlb_lend_set_owner(struct io_tlb_pool *pool, unsigned long block,
 	/*
 	 * Publish the owner before the block's memory changes hands (pages
 	 * freed to the buddy allocator, or slots made free under the area
-	 * lock).  Pairs with the address dependency of the bit's load on the
-	 * address looked up in swiotlb_pool_owns().
+	 * lock).  Pairs with smp_rmb() in swiotlb_pool_owns().
 	 */
 	smp_mb__after_atomic();
 }
@@ -522,7 +521,8 @@ static int __init swiotlb_lend_activate(void)
 	swiotlb_lender.active = true;
 
 	if (swiotlb_lender.decrypted)
-		pr_info("not lending: the pool was decrypted (shared with the host); the reserve is kept as bounce buffers\n");
+		pr_warn("not lending: the pool was decrypted (shared with the host); its %lu MiB reserve stays shared as bounce buffers (swiotlb_lend=off saves it)\n",
+			MIB(l->nslabs - l->base_nslabs));
 	for_each_set_bit(b, pool->lent_blocks, swiotlb_lend_nblocks()) {
 		pfn = swiotlb_lend_block_pfn(b);
 		verdict = swiotlb_lend_block_verdict(swiotlb_lender.decrypted,

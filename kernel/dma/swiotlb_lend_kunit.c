@@ -971,16 +971,19 @@ static void reclaim_wait_helps(struct kunit *test)
 /*
  * With CONFIG_SWIOTLB_DYNAMIC, a lending pool grows by taking its reserve
  * back, and adds pools (kept for good) only once nothing is left to take
- * back: before, a burst added a pool while half the reserve was lent.
+ * back, or the worker will not: before, a burst added a pool while half
+ * the reserve was lent.
  */
 static void reclaim_dynamic_grows_after_reserve(struct kunit *test)
 {
-	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_grow(true, 1));
-	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_grow(true, 32));
-	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(true, 0));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_grow(true, 1, true));
+	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_grow(true, 32, true));
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(true, 0, true));
+	/* Blocks the worker will not bring back are no growth. */
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(true, 32, false));
 	/* A pool that does not lend grows as without lending. */
-	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(false, 32));
-	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(false, 0));
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(false, 32, true));
+	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_grow(false, 0, true));
 }
 
 /*

@@ -109,7 +109,7 @@ static const char * const worker_state_names[] = {
  * @reclaimed:		Blocks taken back.
  * @failed:		Blocks that could not be taken back.
  * @relent:		Blocks lent again.
- * @waits:		Mappings that waited.
+ * @waits:		Mappings that waited (a dma_map_sg() call counts once).
  * @wait_failures:	Mappings that waited and failed anyway.
  */
 struct swiotlb_lend_reclaimer {
@@ -566,19 +566,22 @@ bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline)
  * swiotlb_lend_may_grow() - may CONFIG_SWIOTLB_DYNAMIC add a pool?
  * @lends:	The pool that found no slots lends its reserve.
  * @lent:	Blocks lent now.
+ * @worker_helps: The worker is up and not backing off: it will try to take
+ *		a block back.
  *
  * A pool SWIOTLB_DYNAMIC adds is kept for good; lent blocks come back for
  * the burst and are lent again after it.  So a lending pool grows only
- * once its whole reserve is back and still not enough: the reserve is the
- * first growth, dynamic pools the next.  Transient pools, freed at unmap,
- * are not growth and bridge mappings meanwhile.
+ * once its whole reserve is back and still not enough, or when the worker
+ * cannot bring it back (it failed to start, or its blocks keep failing):
+ * the reserve is the first growth, dynamic pools the next.  Transient
+ * pools, freed at unmap, are not growth and bridge mappings meanwhile.
  *
  * Context: Any context.
  * Return: %true if a pool may be added.
  */
-bool swiotlb_lend_may_grow(bool lends, long lent)
+bool swiotlb_lend_may_grow(bool lends, long lent, bool worker_helps)
 {
-	return !lends || lent <= 0;
+	return !lends || lent <= 0 || !worker_helps;
 }
 
 /**
@@ -591,14 +594,17 @@ bool swiotlb_lend_may_grow(bool lends, long lent)
 bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem)
 {
 	return swiotlb_lend_may_grow(swiotlb_lender.pool == &mem->defpool,
-				     atomic_long_read(&swiotlb_lender.lent));
+				     atomic_long_read(&swiotlb_lender.lent),
+				     reclaimer_ready() &&
+				     !pool_backoff_left(jiffies));
 }
 
 /**
  * swiotlb_lend_waits() - how many mappings have waited for slots
  *
  * Context: Any context.
- * Return: The number of mappings that waited, since boot.
+ * Return: The number of mappings that waited, since boot (a dma_map_sg()
+ * call counts once).
  */
 unsigned long swiotlb_lend_waits(void)
 {
@@ -828,7 +834,14 @@ static void reclaim_work_fn(struct work_struct *work)
 				   msecs_to_jiffies(READ_ONCE(reclaimer.relend_delay_ms)));
 	}
 	mutex_unlock(&reclaimer.lock);
-	note_progress();
+	/*
+	 * Waiters learn at once of a block back or of a backoff (they stop
+	 * waiting if it outlasts them).  A run that found nothing to do
+	 * wakes nobody: they would search, kick and be woken again at once
+	 * for as long as they may wait; they look again after their slice.
+	 */
+	if (reclaimed || waiting)
+		note_progress();
 }
 
 /* Area-relative slot where block @block of area @a begins (or ends, +1). */

@@ -57,7 +57,7 @@ void swiotlb_lend_kick(void);
 bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
 			     unsigned long wait_left);
 bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline);
-bool swiotlb_lend_may_grow(bool lends, long lent);
+bool swiotlb_lend_may_grow(bool lends, long lent, bool worker_helps);
 bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem);
 unsigned long swiotlb_lend_waits(void);
 void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir);

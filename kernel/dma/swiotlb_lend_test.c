@@ -31,8 +31,9 @@
  * other it is always true.
  *
  * Writing "report" prints what the kernel's own reports make of lent
- * pages: dump_page() of the first page of the first lent block, then
- * show_mem() as an OOM kill prints it; the result names the page:
+ * pages: dump_page() of the first page of the first lent block and of a
+ * page that is not lent, then show_mem() as an OOM kill prints it; the
+ * result names the lent page:
  *	report pfn=<first pfn, 0 if nothing is lent>
  *
  * Writing "contig" instead takes the first lent block with
@@ -72,8 +73,9 @@
  * of <size> bytes with dma_map_sg() and DMA_ATTR_MAY_SLEEP (bounced only
  * with swiotlb=force), and unmap it; with <release_ms>, the last buffer
  * the burst interface holds is unmapped that long after the call began.
- * Reading it gives "ents=<n> us=<n>": the entries mapped (0 when the call
- * failed) and how long the call took.
+ * Reading it gives "ents=<n> us=<n> scoped=<0|1>": the entries mapped (0
+ * when the call failed), how long the call took, and whether the task
+ * still pointed at the call's deadline after it (must be 0).
  *
  * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep the
  * reclaim worker from taking any block back, 0 to let it go again.
@@ -358,6 +360,9 @@ static void report_probe(void)
 	pfn = swiotlb_lend_first_lent_block(&nr_pages);
 	if (pfn)
 		dump_page(pfn_to_page(pfn), "swiotlb_lend_test: a lent page");
+	/* The control: a page of the driver's own, never lent. */
+	if (burst.orig)
+		dump_page(virt_to_page(burst.orig), "swiotlb_lend_test: not lent");
 	show_mem();
 	snprintf(probe_result, sizeof(probe_result), "report pfn=%#lx\n",
 		 pfn);
@@ -662,14 +667,16 @@ static struct sg_probe {
 
 static void sg_release(struct work_struct *work)
 {
+	/* No copy back: burst.orig is what the sg call is mapping. */
 	swiotlb_tbl_unmap_single(burst.dev, sg_probe.tlb, sg_probe.size,
-				 sg_probe.dir, 0);
+				 sg_probe.dir, DMA_ATTR_SKIP_CPU_SYNC);
 }
 
 static int sg_map(unsigned int nents, size_t size, unsigned int release_ms)
 {
 	struct scatterlist sgl[SG_MAX_NENTS];
 	unsigned int i;
+	bool scoped;
 	u64 start, ns;
 	int ents;
 
@@ -692,12 +699,14 @@ static int sg_map(unsigned int nents, size_t size, unsigned int release_ms)
 	ents = dma_map_sg_attrs(burst.dev, sgl, nents, DMA_TO_DEVICE,
 				DMA_ATTR_MAY_SLEEP | DMA_ATTR_NO_WARN);
 	ns = ktime_get_ns() - start;
+	scoped = current->swiotlb_lend_deadline;
 	if (ents)
 		dma_unmap_sg_attrs(burst.dev, sgl, nents, DMA_TO_DEVICE, 0);
 	if (release_ms)
 		flush_delayed_work(&sg_probe.release);
-	snprintf(sg_probe.result, sizeof(sg_probe.result), "ents=%d us=%llu\n",
-		 ents, div_u64(ns, NSEC_PER_USEC));
+	snprintf(sg_probe.result, sizeof(sg_probe.result),
+		 "ents=%d us=%llu scoped=%d\n", ents,
+		 div_u64(ns, NSEC_PER_USEC), scoped);
 	return 0;
 }
 
@@ -713,7 +722,7 @@ static ssize_t sg_write(struct file *file, const char __user *ubuf,
 		return ret;
 	if (sscanf(buf, "%u %u %u", &nents, &size, &release_ms) != 3 ||
 	    !nents || nents > SG_MAX_NENTS || !size ||
-	    nents * size > BURST_MAX_SIZE || release_ms > 60000)
+	    size > BURST_MAX_SIZE / nents || release_ms > 60000)
 		return -EINVAL;
 
 	mutex_lock(&burst.lock);

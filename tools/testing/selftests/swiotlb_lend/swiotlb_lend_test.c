@@ -1755,7 +1755,8 @@ static size_t read_kmsg(int fd, char *buf, size_t size)
 /*
  * The kernel's reports know lent pages as they know CMA pages: the
  * OOM report (show_mem()) gives the free pages of lent blocks, in all and
- * per zone, and dump_page() marks a page of a lent block.  (Both used to
+ * per zone, dump_page() marks a page of a lent block and no other, and
+ * vmstat_refresh checks nr_free_swiotlb like any exact counter.  (Both used to
  * say nothing of them: an OOM report counted free memory that only
  * movable allocations could use as free like any other.)
  */
@@ -1763,8 +1764,8 @@ TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
 {
 	static char log[1 << 20];
 	long global = -1, zones = 0, val, pfn = 0;
+	int fd, marked = 0, dumped = 0;
 	char buf[128], *p;
-	int fd, marked = 0;
 
 	if (access(ALLOC_PROBE, W_OK))
 		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
@@ -1775,6 +1776,8 @@ TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
 	ASSERT_EQ(driver_command(ALLOC_PROBE, "report", buf, sizeof(buf)), 0);
 	ASSERT_EQ(sscanf(buf, "report pfn=%lx", &pfn), 1);
 	ASSERT_NE(pfn, 0);
+	/* Exact counters never go negative: vmstat_refresh checks them. */
+	ASSERT_EQ(write_long("/proc/sys/vm/stat_refresh", 1), 0);
 	read_kmsg(fd, log, sizeof(log));
 	close(fd);
 
@@ -1789,14 +1792,20 @@ TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
 	for (p = strstr(log, "flags: "); p; p = strstr(p + 1, "flags: ")) {
 		char *eol = strchr(p, '\n');
 
+		dumped++;
 		if (eol && memmem(p, eol - p, " SWIOTLB", 8))
 			marked++;
 	}
-	ksft_print_msg("show_mem: free_swiotlb %ld pages, zones %ld kB; nr_free_swiotlb %ld; dump_page marked %d\n",
-		       global, zones, vmstat_val("nr_free_swiotlb"), marked);
+	ksft_print_msg("show_mem: free_swiotlb %ld pages, zones %ld kB; nr_free_swiotlb %ld; dump_page marked %d of %d\n",
+		       global, zones, vmstat_val("nr_free_swiotlb"), marked,
+		       dumped);
 	EXPECT_GT(global, 0);
-	EXPECT_GT(zones, 0);
+	/* The same counters a moment apart, at rest: within 1%. */
+	EXPECT_LE(labs(zones - global * page_kb()), global * page_kb() / 100);
+	/* The lent page is marked, the control page is not. */
+	EXPECT_EQ(dumped, 2);
 	EXPECT_EQ(marked, 1);
+	EXPECT_EQ(strstr(log, "vmstat_refresh: nr_free_swiotlb"), NULL);
 }
 
 /*
@@ -1835,6 +1844,8 @@ TEST_F_TIMEOUT(lend, dynamic_pool_not_grown_while_lent, QUICK)
 	EXPECT_EQ(r.verify_errors, 0);
 	EXPECT_EQ(read_long(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs"), 0);
 	EXPECT_EQ(wait_all_lent(20), 0);
+	/* A dyn_alloc queued late would have run by now. */
+	EXPECT_EQ(read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs"), nslabs);
 }
 
 /*
@@ -1847,7 +1858,8 @@ TEST_F_TIMEOUT(lend, dynamic_pool_not_grown_while_lent, QUICK)
  */
 TEST_F_TIMEOUT(lend, sg_map_waits_once, QUICK)
 {
-	long base, reserve, ents = -1, us = -1, wait_ms = 1000;
+	long base, reserve, ents = -1, us = -1, scoped = -1, wait_ms = 1000;
+	long waits;
 	struct burst_result r;
 	char cmd[64], buf[64];
 
@@ -1860,12 +1872,19 @@ TEST_F_TIMEOUT(lend, sg_map_waits_once, QUICK)
 		 burst_count(base) + 8, BURST_SIZE);
 	ASSERT_EQ(burst(cmd, &r), 0);
 	ASSERT_GE(r.failed, 8);
+	waits = worker_stat("waits");
+	ASSERT_GE(waits, 0);
 	snprintf(cmd, sizeof(cmd), "2 %d %ld", BURST_SIZE, wait_ms / 2);
 	ASSERT_EQ(driver_command(SG, cmd, buf, sizeof(buf)), 0);
+	waits = worker_stat("waits") - waits;
 	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
 	ksft_print_msg("sg %s: %s", cmd, buf);
-	ASSERT_EQ(sscanf(buf, "ents=%ld us=%ld", &ents, &us), 2);
+	ASSERT_EQ(sscanf(buf, "ents=%ld us=%ld scoped=%ld", &ents, &us,
+			 &scoped), 3);
 	EXPECT_EQ(ents, 0);
+	/* One wait began, for both entries; the task forgot it after. */
+	EXPECT_EQ(waits, 1);
+	EXPECT_EQ(scoped, 0);
 	EXPECT_GE(us, (wait_ms - 10) * 1000);
 	EXPECT_LE(us, (wait_ms + WAIT_SLACK_MS) * 1000);
 	ASSERT_EQ(burst("release", &r), 0);
