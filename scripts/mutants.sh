@@ -102,8 +102,9 @@ trap restore EXIT
 # a failure there would make any kill meaningless.
 for v in $variants; do
 	all=$(for n in $names; do
-		[ "$(mutant_variant "$n")" = "$v" ] &&
+		if [ "$(mutant_variant "$n")" = "$v" ]; then
 			sed -n 's/^# scenarios: //p' "$MUTANTS/$n.mutant"
+		fi
 	done | tr ' ' '\n' | sort -u | paste -sd' ')
 	ulog=$LOGS/mutants-unmutated.log
 	[ "$v" = default ] || ulog=$LOGS/mutants-unmutated-$v.log

@@ -45,7 +45,8 @@
  * /sys/kernel/debug/swiotlb_lend_test/burst maps bounce buffers through
  * swiotlb for a device of its own, whatever swiotlb= says:
  *	map <count> <size> <to|from|bidi> <atomic|sleep> [warn]
- *		maps <count> buffers of <size> bytes (up to 256 KiB) and
+ *		maps <count> buffers of <size> bytes (up to 512 KiB; above
+ *		256 KiB, a segment, every mapping must fail) and
  *		holds them; "atomic" maps with interrupts off and fails at
  *		once when no slots are free, "sleep" maps with
  *		DMA_ATTR_MAY_SLEEP and may wait for lent slots to come back.
@@ -129,6 +130,8 @@ static DEFINE_MUTEX(probe_lock);
 static char probe_result[128] = "none\n";
 
 #define BURST_MAX_SIZE		(IO_TLB_SEGSIZE * IO_TLB_SIZE)
+/* Larger than any bounce buffer: such a mapping must fail at once. */
+#define BURST_OVERSIZE		(2 * BURST_MAX_SIZE)
 #define BURST_MAX_COUNT		65536
 
 /**
@@ -564,7 +567,7 @@ static int parse_burst(char *buf, unsigned int *count, size_t *size,
 	if (n != 4 && (n != 5 || strcmp(warn, "warn")))
 		return -EINVAL;
 	*attrs = n == 5 ? 0 : DMA_ATTR_NO_WARN;
-	if (!*count || *count > BURST_MAX_COUNT || !sz || sz > BURST_MAX_SIZE ||
+	if (!*count || *count > BURST_MAX_COUNT || !sz || sz > BURST_OVERSIZE ||
 	    sz % sizeof(u32))
 		return -EINVAL;
 	*size = sz;
@@ -874,11 +877,11 @@ static int __init swiotlb_lend_test_init(void)
 	burst.tlb = kvcalloc(BURST_MAX_COUNT, sizeof(*burst.tlb), GFP_KERNEL);
 	burst.seed = kvcalloc(BURST_MAX_COUNT, sizeof(*burst.seed), GFP_KERNEL);
 	burst.orig = (void *)__get_free_pages(GFP_KERNEL,
-					      get_order(BURST_MAX_SIZE));
+					      get_order(BURST_OVERSIZE));
 	if (!burst.tlb || !burst.seed || !burst.orig) {
 		kvfree(burst.tlb);
 		kvfree(burst.seed);
-		free_pages((unsigned long)burst.orig, get_order(BURST_MAX_SIZE));
+		free_pages((unsigned long)burst.orig, get_order(BURST_OVERSIZE));
 		pr_err("no memory for bursts: burst is not available\n");
 		return 0;
 	}

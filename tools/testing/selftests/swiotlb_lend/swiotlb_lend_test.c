@@ -1849,6 +1849,27 @@ TEST_F_TIMEOUT(lend, dynamic_pool_not_grown_while_lent, QUICK)
 }
 
 /*
+ * No slot ever fits a mapping larger than a segment (256 KiB): a sleepable
+ * one fails at once, without a wait, however much is lent.  (It used to
+ * wait lend_wait_ms for blocks that could not help it.)
+ */
+TEST_F_TIMEOUT(lend, no_wait_for_oversized_mapping, QUICK)
+{
+	long base, reserve, waits;
+	struct burst_result r;
+
+	burst_setup(30, &base, &reserve);
+	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
+	waits = worker_stat("waits");
+	ASSERT_GE(waits, 0);
+	ASSERT_EQ(burst("map 1 327680 to sleep", &r), 0);
+	EXPECT_EQ(r.failed, 1);
+	EXPECT_EQ(worker_stat("waits"), waits);
+	EXPECT_LT(r.min_fail_us, WAIT_SLACK_MS * 1000);
+	ASSERT_EQ(burst("release", &r), 0);
+}
+
+/*
  * One sleepable dma_map_sg() call waits lend_wait_ms at most, however many
  * of its entries find no slots.  With the worker held and the base pool
  * full, the first of two 64 KiB entries gets the slots of a buffer
