@@ -515,6 +515,7 @@ static int __init swiotlb_lend_activate(void)
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	enum swiotlb_lend_block_verdict verdict;
 	unsigned long b, pfn, lent = 0;
+	struct zone *first, *last;
 
 	if (!pool)
 		return 0;
@@ -525,9 +526,10 @@ static int __init swiotlb_lend_activate(void)
 			MIB(l->nslabs - l->base_nslabs));
 	for_each_set_bit(b, pool->lent_blocks, swiotlb_lend_nblocks()) {
 		pfn = swiotlb_lend_block_pfn(b);
+		first = page_zone(pfn_to_page(pfn));
+		last = page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1));
 		verdict = swiotlb_lend_block_verdict(swiotlb_lender.decrypted,
-			page_zone(pfn_to_page(pfn)),
-			page_zone(pfn_to_page(pfn + swiotlb_lend_block_pages() - 1)));
+						     first, last);
 		if (verdict != SWIOTLB_LEND_BLOCK_LEND) {
 			/* Not lendable: swiotlb keeps it as part of the base. */
 			if (!swiotlb_lend_keep_block(pool, l, swiotlb_lender.kept, b))

@@ -658,13 +658,15 @@ DEFINE_SHOW_STORE_ATTRIBUTE(burst);
  * @dir:	Its direction.
  * @result:	What reading the file gives.
  */
-static struct sg_probe {
+struct sg_probe {
 	struct delayed_work release;
 	phys_addr_t tlb;
 	size_t size;
 	enum dma_data_direction dir;
 	char result[64];
-} sg_probe = {
+};
+
+static struct sg_probe sg_probe = {
 	.result = "none\n",
 };
 

@@ -922,14 +922,17 @@ static void pool_slots(long *base, long *reserve)
 /*
  * The start of a test of bursts: skip without the test driver, then wait
  * up to @timeout seconds for the whole reserve to be lent and read the
- * pool's shape.
+ * pool's shape.  Returns -1 when the test skips.
  */
-#define burst_setup(timeout, base, reserve) do {			\
-	if (access(BURST, W_OK))					\
-		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)"); \
-	ASSERT_EQ(wait_all_lent(timeout), 0);				\
-	pool_slots(base, reserve);					\
-} while (0)
+static int burst_setup(struct __test_metadata *_metadata, double timeout,
+		       long *base, long *reserve)
+{
+	if (access(BURST, W_OK))
+		SKIP(return -1, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(wait_all_lent(timeout), 0);
+	pool_slots(base, reserve);
+	return 0;
+}
 
 /*
  * A sleepable mapping that cannot get slots fails lend_wait_ms after its
@@ -1019,7 +1022,8 @@ TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 	char cmd[64], **kept;
 	int pagemap;
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	ASSERT_GE(pagemap, 0);
 	kept = calloc(MAX_KEPT, sizeof(*kept));
@@ -1073,7 +1077,8 @@ TEST_F_TIMEOUT(lend, tight_memory_take_back_fails_without_oom, LONG)
 	char cmd[64], **kept;
 	int pagemap;
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	ASSERT_GE(pagemap, 0);
 	kept = calloc(MAX_KEPT, sizeof(*kept));
@@ -1293,7 +1298,8 @@ TEST_F_TIMEOUT(lend, reserve_lent_again_after_grace, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	total = meminfo_kb("SwiotlbLendTotal");
 	ASSERT_EQ(write_long(RELEND_DELAY, RELEND_DELAY_MS), 0);
 	relent = vmstat_val("swiotlb_lend_relend");
@@ -1361,7 +1367,8 @@ TEST_F_TIMEOUT(lend, load_between_watermarks_moves_nothing, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(RELEND_DELAY, 1000), 0);
 	relent = vmstat_val("swiotlb_lend_relend");
 
@@ -1399,7 +1406,8 @@ TEST_F_TIMEOUT(lend, held_slots_keep_their_block, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(RELEND_DELAY, 200), 0);
 
 	snprintf(cmd, sizeof(cmd), "map %ld %d bidi sleep",
@@ -1442,7 +1450,8 @@ TEST_F_TIMEOUT(lend, low_watermark_kicks_worker, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	n = lendable_blocks(idx, pfn, areas, MAX_BLOCKS);
 	ASSERT_GT(n, 0);
 	nareas = areas[n - 1] + 1;
@@ -1493,7 +1502,8 @@ TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(WMARK_LOW, 1), 0);
 	ASSERT_EQ(write_long(WMARK_HIGH, 2), 0);
 
@@ -1518,7 +1528,8 @@ TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(30, &base, &reserve);
+	if (burst_setup(_metadata, 30, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
 	failures = worker_stat("wait_failures");
 	ASSERT_GE(failures, 0);
@@ -1711,7 +1722,8 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(30, &base, &reserve);
+	if (burst_setup(_metadata, 30, &base, &reserve))
+		return;
 	wait_ms = read_long(WAIT_MS);
 	ASSERT_GT(wait_ms, 0);
 	failures = worker_stat("wait_failures");
@@ -1764,7 +1776,7 @@ TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
 {
 	static char log[1 << 20];
 	long global = -1, zones = 0, val, pfn = 0;
-	int fd, marked = 0, dumped = 0;
+	int fd, n, marked = 0, dumped = 0;
 	char buf[128], *p;
 
 	if (access(ALLOC_PROBE, W_OK))
@@ -1774,7 +1786,8 @@ TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(lseek(fd, 0, SEEK_END), 0);
 	ASSERT_EQ(driver_command(ALLOC_PROBE, "report", buf, sizeof(buf)), 0);
-	ASSERT_EQ(sscanf(buf, "report pfn=%lx", &pfn), 1);
+	n = sscanf(buf, "report pfn=%lx", &pfn);
+	ASSERT_EQ(n, 1);
 	ASSERT_NE(pfn, 0);
 	/* Exact counters never go negative: vmstat_refresh checks them. */
 	ASSERT_EQ(write_long("/proc/sys/vm/stat_refresh", 1), 0);
@@ -1796,7 +1809,7 @@ TEST_F_TIMEOUT(lend, kernel_reports_know_lent_pages, QUICK)
 		if (eol && memmem(p, eol - p, " SWIOTLB", 8))
 			marked++;
 	}
-	ksft_print_msg("show_mem: free_swiotlb %ld pages, zones %ld kB; nr_free_swiotlb %ld; dump_page marked %d of %d\n",
+	ksft_print_msg("show_mem: free_swiotlb %ld, zones %ld kB, vmstat %ld; marked %d of %d\n",
 		       global, zones, vmstat_val("nr_free_swiotlb"), marked,
 		       dumped);
 	EXPECT_GT(global, 0);
@@ -1824,7 +1837,8 @@ TEST_F_TIMEOUT(lend, dynamic_pool_not_grown_while_lent, QUICK)
 
 	if (access(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs", R_OK))
 		SKIP(return, "no CONFIG_SWIOTLB_DYNAMIC");
-	burst_setup(30, &base, &reserve);
+	if (burst_setup(_metadata, 30, &base, &reserve))
+		return;
 	nslabs = read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs");
 
 	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
@@ -1859,7 +1873,8 @@ TEST_F_TIMEOUT(lend, no_wait_for_oversized_mapping, QUICK)
 	long base, reserve, waits;
 	struct burst_result r;
 
-	burst_setup(30, &base, &reserve);
+	if (burst_setup(_metadata, 30, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
 	waits = worker_stat("waits");
 	ASSERT_GE(waits, 0);
@@ -1883,10 +1898,12 @@ TEST_F_TIMEOUT(lend, sg_map_waits_once, QUICK)
 {
 	long base, reserve, ents = -1, us = -1, scoped = -1, wait_ms = 1000;
 	long waits;
+	int n;
 	struct burst_result r;
 	char cmd[64], buf[64];
 
-	burst_setup(30, &base, &reserve);
+	if (burst_setup(_metadata, 30, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(WAIT_MS, wait_ms), 0);
 
 	/* Full: some of the base and eight buffers more fail. */
@@ -1902,8 +1919,8 @@ TEST_F_TIMEOUT(lend, sg_map_waits_once, QUICK)
 	waits = worker_stat("waits") - waits;
 	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
 	ksft_print_msg("sg %s: %s", cmd, buf);
-	ASSERT_EQ(sscanf(buf, "ents=%ld us=%ld scoped=%ld", &ents, &us,
-			 &scoped), 3);
+	n = sscanf(buf, "ents=%ld us=%ld scoped=%ld", &ents, &us, &scoped);
+	ASSERT_EQ(n, 3);
 	EXPECT_EQ(ents, 0);
 	/* One wait began, for both entries; the task forgot it after. */
 	EXPECT_EQ(waits, 1);
@@ -1966,7 +1983,8 @@ TEST_F_TIMEOUT(lend, full_warning_counts_owned_slots, LONG)
 	char cmd[80], *buf, *p;
 	int len;
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	nslabs = read_long(SWIOTLB_DEBUGFS "io_tlb_nslabs");
 	buf = malloc(1 << 22);
 	ASSERT_NE(buf, NULL);
@@ -2003,7 +2021,8 @@ TEST_F_TIMEOUT(lend, no_wait_when_wait_ms_zero, LONG)
 	struct burst_result r;
 	char cmd[64];
 
-	burst_setup(60, &base, &reserve);
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
 	ASSERT_EQ(write_long(WAIT_MS, 0), 0);
 	failures = worker_stat("wait_failures");
 	waits = worker_stat("waits");
