@@ -18,6 +18,8 @@ struct seq_file;
 
 void swiotlb_lend_report_meminfo(struct seq_file *m);
 void __init init_swiotlb_reserved_pageblock(struct page *page);
+void swiotlb_lend_pause_borrowing(void);
+void swiotlb_lend_resume_borrowing(void);
 
 /**
  * swiotlb_lend_map_begin() - one wait bound for a whole sleepable map call

@@ -114,8 +114,8 @@ early_param("swiotlb_lend", setup_swiotlb_lend);
  * @base_nslabs:	Slots of the pool that swiotlb= (or the architecture)
  *			asks for; never lent.
  * @nareas:		Areas the pool would have without lending (a power of 2).
- * @param:		%SWIOTLB_LEND_PARAM_DEFAULT (reserve = base) or
- *			%SWIOTLB_LEND_PARAM_SIZE.
+ * @param:		%SWIOTLB_LEND_PARAM_DEFAULT (reserve = base, at least
+ *			one block) or %SWIOTLB_LEND_PARAM_SIZE.
  * @reserve:		Reserve in bytes for %SWIOTLB_LEND_PARAM_SIZE.
  * @ram_bytes:		Memory of the machine; the reserve is at most a quarter.
  * @block_shift:	log2 of the pageblock size in bytes.
@@ -123,16 +123,22 @@ early_param("swiotlb_lend", setup_swiotlb_lend);
  *
  * The reserve is rounded up to whole pageblocks and spread evenly over the
  * areas (fewer areas if there are fewer blocks than areas, rounding down
- * to the same number of blocks in each area); each area's base share is
- * rounded up to whole pageblocks so that the lendable blocks are aligned.
- * @layout says which of these changed what was asked for.
+ * to the same number of blocks in each area).  With several areas, each
+ * area's base share is rounded up to whole pageblocks so that the
+ * lendable blocks are aligned; the base never grows by more than an
+ * eighth for it: the areas are halved until it does not.  One area rounds
+ * nothing: the pool is placed so that its reserve is aligned
+ * (@layout->head_nslabs).  A pool smaller than a pageblock (arm64 sizes it
+ * for kmalloc() bouncing at 1 MiB per GiB, and a pageblock is 32 MiB with
+ * 16 KiB pages) lends one pageblock by default, if that is at most 1/64
+ * of memory.  @layout says which of these changed what was asked for.
  *
  * Context: Any context.
- * Return: 0 on success, -EINVAL for %SWIOTLB_LEND_PARAM_OFF or a zero
- * base, -ENOSPC if not even one pageblock may be lent, -E2BIG if the
- * default reserve (the base size) is smaller than one pageblock: rounding
- * it up would over-allocate more than the pool itself (64 KiB pages have
- * 512 MiB pageblocks), so only an explicit size does that.
+ * Return: 0 on success, -EINVAL for %SWIOTLB_LEND_PARAM_OFF or a base
+ * that is zero or not whole segments, -ENOSPC if not even one pageblock
+ * may be lent, -E2BIG if the
+ * default reserve would be a pageblock larger than 1/64 of memory (64 KiB
+ * pages have 512 MiB pageblocks): only an explicit size lends one then.
  */
 int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 				enum swiotlb_lend_param param, u64 reserve,
@@ -141,16 +147,22 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 {
 	unsigned long block_nslabs = 1UL << (block_shift - IO_TLB_SHIFT);
 	u64 block_bytes = 1ULL << block_shift;
-	unsigned long blocks, area_blocks, area_base;
+	unsigned long blocks, area_blocks, area_base = base_nslabs;
+	unsigned int asked;
 	u64 want, max_blocks;
 
 	memset(layout, 0, sizeof(*layout));
-	if (param == SWIOTLB_LEND_PARAM_OFF || !base_nslabs)
+	/* swiotlb sizes pools in whole segments, so the head is one too. */
+	if (param == SWIOTLB_LEND_PARAM_OFF || !base_nslabs ||
+	    base_nslabs % IO_TLB_SEGSIZE)
 		return -EINVAL;
 	if (param == SWIOTLB_LEND_PARAM_DEFAULT) {
 		reserve = (u64)base_nslabs << IO_TLB_SHIFT;
-		if (reserve < block_bytes)
-			return -E2BIG;
+		if (reserve < block_bytes) {
+			if (block_bytes > ram_bytes / 64)
+				return -E2BIG;
+			reserve = block_bytes;
+		}
 	}
 
 	/*
@@ -162,6 +174,13 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 	if (layout->reserve_rounded)
 		want++;
 	max_blocks = (ram_bytes / 4) >> block_shift;
+	/*
+	 * The whole allocation (head, base, reserve) is sized in a size_t:
+	 * on 32-bit kernels with more than 4 GiB (PAE) a quarter of memory
+	 * does not fit.
+	 */
+	max_blocks = min_t(u64, max_blocks, (SIZE_MAX >> block_shift) -
+			   (((u64)base_nslabs << IO_TLB_SHIFT) >> block_shift) - 2);
 	if (want > max_blocks) {
 		want = max_blocks;
 		layout->reserve_clamped = true;
@@ -172,13 +191,24 @@ int swiotlb_lend_compute_layout(unsigned long base_nslabs, unsigned int nareas,
 
 	if (!nareas)
 		nareas = 1;
+	asked = nareas;
 	if (nareas > blocks)
 		nareas = rounddown_pow_of_two(blocks);
+	for (; nareas > 1; nareas >>= 1) {
+		area_base = round_up(DIV_ROUND_UP(base_nslabs, nareas),
+				     block_nslabs);
+		if (area_base * nareas - base_nslabs <= base_nslabs / 8)
+			break;
+	}
+	if (nareas == 1) {
+		area_base = base_nslabs;
+		layout->head_nslabs = round_up(base_nslabs, block_nslabs) -
+				      base_nslabs;
+	}
+	layout->areas_cut = nareas < asked;
 	area_blocks = blocks / nareas;
 	if (area_blocks * nareas != blocks)
 		layout->reserve_rounded = true;
-
-	area_base = round_up(DIV_ROUND_UP(base_nslabs, nareas), block_nslabs);
 	layout->base_rounded = area_base * nareas != base_nslabs;
 
 	layout->nareas = nareas;
@@ -281,7 +311,7 @@ bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 		pr_info("not lending in a crash kernel; swiotlb_lend=<size> lends anyway\n");
 		return false;
 	case SWIOTLB_LEND_NO_SMALL_POOL:
-		pr_info("not lending: the pool (%lu KiB) is smaller than a pageblock (%lu KiB); swiotlb_lend=<size> lends one anyway\n",
+		pr_warn("not lending: the pool (%lu KiB) is smaller than a pageblock (%lu KiB), and a pageblock is more than 1/64 of memory; swiotlb_lend=<size> lends one anyway\n",
 			(base_nslabs << IO_TLB_SHIFT) >> 10,
 			1UL << (req.block_shift - 10));
 		return false;
@@ -302,6 +332,9 @@ bool __init swiotlb_lend_plan(unsigned long base_nslabs, unsigned int nareas,
 	if (layout->base_rounded)
 		pr_info("base pool rounded up from %lu to %lu slots (whole pageblocks in each of %u areas)\n",
 			base_nslabs, layout->base_nslabs, layout->nareas);
+	if (layout->areas_cut)
+		pr_warn("%u areas instead of %u: each area lends whole %lu KiB pageblocks, and its base may grow by an eighth at most; swiotlb_lend=off keeps them\n",
+			layout->nareas, nareas, 1UL << (req.block_shift - 10));
 	return true;
 }
 
@@ -433,7 +466,8 @@ void __init swiotlb_lend_disable(const char *why)
 void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 				   const struct swiotlb_lend_layout *layout)
 {
-	unsigned long nblocks = layout->nslabs / layout->block_nslabs;
+	unsigned long nblocks = (layout->head_nslabs + layout->nslabs) /
+				layout->block_nslabs;
 	unsigned long area_blocks = layout->area_lend_nslabs / layout->block_nslabs;
 	unsigned int base = layout->area_nslabs - layout->area_lend_nslabs;
 	unsigned long area_first, b;
@@ -456,6 +490,8 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 		return;
 	}
 	pool->lend_shift = layout->block_shift;
+	pool->lend_origin = pool->start -
+			    ((phys_addr_t)layout->head_nslabs << IO_TLB_SHIFT);
 
 	for (a = 0; a < layout->nareas; a++) {
 		/* The whole reserve of the area: the window ends at its base. */
@@ -463,7 +499,8 @@ void __init swiotlb_lend_init_pool(struct io_tlb_pool *pool,
 						    layout->area_lend_nslabs,
 						    base)))
 			continue;
-		area_first = (a * layout->area_nslabs + base) / layout->block_nslabs;
+		area_first = swiotlb_lend_slot_block(layout,
+						     a * layout->area_nslabs + base);
 		for (b = area_first; b < area_first + area_blocks; b++)
 			swiotlb_lend_set_owner(pool, b, true);
 	}
@@ -638,19 +675,19 @@ static int lend_blocks_show(struct seq_file *m, void *v)
 {
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
-	unsigned long area_blocks, base_blocks, b;
+	unsigned long first, b;
+	unsigned int a;
 
 	if (!pool)
 		return 0;
-	area_blocks = l->area_nslabs / l->block_nslabs;
-	base_blocks = (l->area_nslabs - l->area_lend_nslabs) / l->block_nslabs;
-	for (b = 0; b < swiotlb_lend_nblocks(); b++) {
-		/* Lendable blocks are the top of each area. */
-		if (b % area_blocks < base_blocks)
-			continue;
-		seq_printf(m, "%lu %#lx %s\n", b, swiotlb_lend_block_pfn(b),
-			   test_bit(b, pool->lent_blocks) ? "lent" :
-			   test_bit(b, swiotlb_lender.kept) ? "kept" : "owned");
+	/* Lendable blocks are the top of each area. */
+	for (a = 0; a < l->nareas; a++) {
+		first = swiotlb_lend_slot_block(l, (a + 1) * l->area_nslabs -
+						   l->area_lend_nslabs);
+		for (b = first; b < first + l->area_lend_nslabs / l->block_nslabs; b++)
+			seq_printf(m, "%lu %#lx %s\n", b, swiotlb_lend_block_pfn(b),
+				   test_bit(b, pool->lent_blocks) ? "lent" :
+				   test_bit(b, swiotlb_lender.kept) ? "kept" : "owned");
 	}
 	return 0;
 }

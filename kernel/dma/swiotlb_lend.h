@@ -18,8 +18,11 @@ struct zone;
  * struct swiotlb_lend_layout - shape of a default pool that lends its reserve
  * @nslabs:		Slots in the whole pool (base + reserve).
  * @nareas:		Number of areas.
- * @area_nslabs:	Slots per area, a whole number of blocks.
+ * @area_nslabs:	Slots per area, a whole number of blocks when there
+ *			are several areas.
  * @area_lend_nslabs:	Lendable slots at the top of each area.
+ * @head_nslabs:	Slots between the block-aligned origin of the block
+ *			grid and the start of the pool (one area only).
  * @base_nslabs:	Slots that are never lent (all areas).
  * @block_nslabs:	Slots per lendable block (one pageblock).
  * @block_shift:	log2 of the block size in bytes.
@@ -27,23 +30,30 @@ struct zone;
  *			blocks, the same number in each area.
  * @reserve_clamped:	The reserve asked for was too large and was clamped.
  * @base_rounded:	The base pool was rounded up to whole blocks per area.
+ * @areas_cut:		Fewer areas than asked for.
  *
  * Each area is its base share followed by its share of the reserve, so
  * every area keeps its base capacity and its lendable slots form whole,
  * aligned pageblocks at its top.  Segments (IO_TLB_SEGSIZE) never cross a
- * block boundary because a block is a whole number of segments.
+ * block boundary because a block is a whole number of segments.  With one
+ * area the base need not be whole blocks: the pool starts @head_nslabs
+ * after a block boundary, so that its reserve is aligned (block b of the
+ * pool begins at slot b * @block_nslabs - @head_nslabs; the blocks that
+ * begin before the pool hold no reserve).
  */
 struct swiotlb_lend_layout {
 	unsigned long nslabs;
 	unsigned int nareas;
 	unsigned long area_nslabs;
 	unsigned long area_lend_nslabs;
+	unsigned long head_nslabs;
 	unsigned long base_nslabs;
 	unsigned long block_nslabs;
 	unsigned int block_shift;
 	bool reserve_rounded;
 	bool reserve_clamped;
 	bool base_rounded;
+	bool areas_cut;
 };
 
 /* What swiotlb_lend= asks for */
@@ -153,10 +163,26 @@ struct swiotlb_lender {
 
 extern struct swiotlb_lender swiotlb_lender;
 
-/* Blocks in the lending pool, lendable or not. */
+/* Blocks in the lending pool's block grid, lendable or not. */
 static inline unsigned long swiotlb_lend_nblocks(void)
 {
-	return swiotlb_lender.layout.nslabs / swiotlb_lender.layout.block_nslabs;
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+
+	return (l->head_nslabs + l->nslabs) / l->block_nslabs;
+}
+
+/* The block that holds slot @slot of the pool. */
+static inline unsigned long
+swiotlb_lend_slot_block(const struct swiotlb_lend_layout *l, unsigned long slot)
+{
+	return (l->head_nslabs + slot) / l->block_nslabs;
+}
+
+/* First slot of a lendable block, in the pool. */
+static inline unsigned long
+swiotlb_lend_block_first(const struct swiotlb_lend_layout *l, unsigned long block)
+{
+	return block * l->block_nslabs - l->head_nslabs;
 }
 
 /* Pages per block. */
@@ -169,20 +195,20 @@ static inline unsigned long swiotlb_lend_block_pages(void)
 static inline unsigned int swiotlb_lend_block_area(const struct swiotlb_lend_layout *l,
 						   unsigned long block)
 {
-	return block * l->block_nslabs / l->area_nslabs;
+	return swiotlb_lend_block_first(l, block) / l->area_nslabs;
 }
 
 /* First slot of a block, relative to its area. */
 static inline unsigned int swiotlb_lend_block_slot(const struct swiotlb_lend_layout *l,
 						   unsigned long block)
 {
-	return block * l->block_nslabs % l->area_nslabs;
+	return swiotlb_lend_block_first(l, block) % l->area_nslabs;
 }
 
 /* First page frame of a block of the lending pool. */
 static inline unsigned long swiotlb_lend_block_pfn(unsigned long block)
 {
-	return PHYS_PFN(swiotlb_lender.pool->start) +
+	return PHYS_PFN(swiotlb_lender.pool->lend_origin) +
 	       block * swiotlb_lend_block_pages();
 }
 

@@ -153,11 +153,49 @@ static void lend_layout_bad_sizes(struct kunit *test)
 					  SZ_1G, SZ_1G, 29, &l);
 	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
 
-	/* Off, and an empty base. */
+	/* Off, an empty base, and one that is not whole segments. */
 	ret = layout_of(32768, 2, SWIOTLB_LEND_PARAM_OFF, 0, SZ_2G, &l);
 	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 	ret = layout_of(0, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
 	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	ret = layout_of(1000, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+}
+
+/*
+ * Block indexes count from the block-aligned origin below the pool: with
+ * a head, block 0 holds no reserve and the reserve's first block begins
+ * at the end of the base.
+ */
+static void lend_block_index_with_head(struct kunit *test)
+{
+	struct swiotlb_lend_layout l;
+	int ret;
+
+	/* 1 MiB base, two blocks: head of half a block. */
+	ret = layout_of(512, 1, SWIOTLB_LEND_PARAM_SIZE, SZ_4M, SZ_1G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, l.head_nslabs, BLOCK_NSLABS - 512);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_slot_block(&l, 0), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_slot_block(&l, 511), 0UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_slot_block(&l, 512), 1UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_slot_block(&l, 512 + BLOCK_NSLABS), 2UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_first(&l, 1), 512UL);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_first(&l, 2), 512UL + BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_area(&l, 2), 0);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_slot(&l, 2), 512 + BLOCK_NSLABS);
+	/* The last block ends at the end of the pool. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_first(&l, 2) + BLOCK_NSLABS,
+			l.nslabs);
+
+	/* Two areas of a 1-block base and 2 lendable blocks each: no head. */
+	ret = layout_of(2048, 2, SWIOTLB_LEND_PARAM_SIZE, SZ_8M, SZ_1G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, l.head_nslabs, 0UL);
+	/* Block 3 is area 1's base, block 4 its first lendable one. */
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_area(&l, 4), 1);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_block_slot(&l, 4), BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, swiotlb_lend_slot_block(&l, 4 * BLOCK_NSLABS), 4UL);
 }
 
 /* Every reason to refuse lending, and its precedence. */
@@ -206,9 +244,13 @@ static void lend_decide_branches(struct kunit *test)
 	req.reserve = SZ_64M;
 	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l), SWIOTLB_LEND_YES);
 
-	/* 1 MiB pool, 2 MiB pageblocks: only an explicit size lends. */
+	/*
+	 * 1 MiB pool, 2 MiB pageblocks, 64 MiB of memory: a block is more
+	 * than 1/64 of it, only an explicit size lends.
+	 */
 	req = ok;
 	req.base_nslabs = 512;
+	req.ram_bytes = SZ_64M;
 	KUNIT_EXPECT_EQ(test, swiotlb_lend_decide(&req, &l),
 			SWIOTLB_LEND_NO_SMALL_POOL);
 	req.param = SWIOTLB_LEND_PARAM_SIZE;
@@ -254,26 +296,91 @@ static void lend_layout_small_pool(struct kunit *test)
 	ret = layout_of(1024, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_TRUE(test, l.areas_cut);
 	KUNIT_EXPECT_FALSE(test, l.base_rounded);
+	KUNIT_EXPECT_EQ(test, l.head_nslabs, 0UL);
 	KUNIT_EXPECT_EQ(test, l.nslabs, 2 * BLOCK_NSLABS);
 
-	/* A 1 MiB base does not lend by default: a block is twice its size. */
-	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_2G, &l);
+	/*
+	 * A 1 MiB base (arm64, 1 GiB) lends one block by default, as it is
+	 * at most 1/64 of memory; one area, whose base is not rounded up: the
+	 * pool starts half a block past a block boundary.
+	 */
+	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_1G, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_FALSE(test, l.base_rounded);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, 512UL);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 512UL + BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, l.head_nslabs, BLOCK_NSLABS - 512);
+	KUNIT_EXPECT_EQ(test, (l.head_nslabs + l.nslabs - l.area_lend_nslabs) %
+			      BLOCK_NSLABS, 0);
+	/* ... unless a block is more than 1/64 of memory. */
+	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_128M, &l);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_DEFAULT, 0, SZ_128M - 1, &l);
 	KUNIT_EXPECT_EQ(test, ret, -E2BIG);
 
-	/* Asked for explicitly, it does, with the base rounded up too. */
+	/* Asked for explicitly, the same. */
 	ret = layout_of(512, 2, SWIOTLB_LEND_PARAM_SIZE, SZ_1M, SZ_2G, &l);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, l.nareas, 1);
 	KUNIT_EXPECT_TRUE(test, l.reserve_rounded);
-	KUNIT_EXPECT_TRUE(test, l.base_rounded);
-	KUNIT_EXPECT_EQ(test, l.base_nslabs, BLOCK_NSLABS);
-	KUNIT_EXPECT_EQ(test, l.nslabs, 2 * BLOCK_NSLABS);
+	KUNIT_EXPECT_FALSE(test, l.base_rounded);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, 512UL);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 512UL + BLOCK_NSLABS);
 
-	/* 64 KiB pages: 512 MiB pageblocks and a 64 MiB default reserve. */
+	/*
+	 * A phone with 16 KiB pages (32 MiB pageblocks), 8 GiB and 8 CPUs:
+	 * the 8 MiB kmalloc() bouncing pool lends one block, in one area,
+	 * and keeps its 8 MiB base (it grew to 32 MiB, in 1 area of 8).
+	 */
+	ret = swiotlb_lend_compute_layout(4096, 8, SWIOTLB_LEND_PARAM_DEFAULT,
+					  0, (u64)SZ_4G * 2, 25, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_TRUE(test, l.areas_cut);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, 4096UL);
+	KUNIT_EXPECT_EQ(test, l.nslabs - l.base_nslabs, 16384UL);
+	KUNIT_EXPECT_EQ(test, l.head_nslabs, 16384UL - 4096);
+
+	/*
+	 * The same pool lending 64 MiB explicitly: 2 blocks, but 2 areas
+	 * would grow the base to 32 MiB; one area keeps it at 8 MiB.
+	 */
+	ret = swiotlb_lend_compute_layout(4096, 8, SWIOTLB_LEND_PARAM_SIZE,
+					  SZ_64M, (u64)SZ_4G * 2, 25, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, 4096UL);
+	KUNIT_EXPECT_EQ(test, l.head_nslabs, 16384UL - 4096);
+	KUNIT_EXPECT_EQ(test, l.area_lend_nslabs, 2 * 16384UL);
+
+	/*
+	 * 16 KiB pages, a 64 MiB pool on 8 areas: 2 blocks, whose areas
+	 * (2) keep the base whole.
+	 */
+	ret = swiotlb_lend_compute_layout(32768, 8, SWIOTLB_LEND_PARAM_DEFAULT,
+					  0, (u64)SZ_4G * 2, 25, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 2);
+	KUNIT_EXPECT_FALSE(test, l.base_rounded);
+	KUNIT_EXPECT_EQ(test, l.head_nslabs, 0UL);
+
+	/*
+	 * 64 KiB pages: 512 MiB pageblocks and a 64 MiB default reserve:
+	 * a block is more than 1/64 of 16 GiB.  swiotlb_lend=512M lends one
+	 * block without growing the 64 MiB base to 512 MiB as it did.
+	 */
 	ret = swiotlb_lend_compute_layout(32768, 2, SWIOTLB_LEND_PARAM_DEFAULT,
 					  0, (u64)SZ_4G * 4, 29, &l);
 	KUNIT_EXPECT_EQ(test, ret, -E2BIG);
+	ret = swiotlb_lend_compute_layout(32768, 2, SWIOTLB_LEND_PARAM_SIZE,
+					  SZ_512M, (u64)SZ_4G * 4, 29, &l);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas, 1);
+	KUNIT_EXPECT_EQ(test, l.base_nslabs, 32768UL);
+	KUNIT_EXPECT_EQ(test, l.nslabs, 32768UL + (SZ_512M >> IO_TLB_SHIFT));
 }
 
 static void check_spreading(struct kunit *test, unsigned long base,
@@ -287,13 +394,22 @@ static void check_spreading(struct kunit *test, unsigned long base,
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_TRUE(test, is_power_of_2(l.nareas));
 	KUNIT_EXPECT_LE(test, l.nareas, nareas);
+	KUNIT_EXPECT_EQ(test, l.areas_cut, l.nareas < nareas);
 	KUNIT_EXPECT_EQ(test, l.nslabs, l.area_nslabs * l.nareas);
-	KUNIT_EXPECT_EQ(test, l.area_nslabs % BLOCK_NSLABS, 0);
+	/* Every area's reserve is aligned, counted from the block grid. */
+	KUNIT_EXPECT_EQ(test, (l.head_nslabs + l.area_nslabs) % BLOCK_NSLABS, 0);
+	KUNIT_EXPECT_EQ(test, l.nareas == 1 || !(l.area_nslabs % BLOCK_NSLABS),
+			true);
+	KUNIT_EXPECT_EQ(test, l.nareas == 1 || !l.head_nslabs, true);
+	KUNIT_EXPECT_LT(test, l.head_nslabs, BLOCK_NSLABS);
+	KUNIT_EXPECT_EQ(test, l.head_nslabs % IO_TLB_SEGSIZE, 0);
 	KUNIT_EXPECT_EQ(test, l.area_lend_nslabs % BLOCK_NSLABS, 0);
 	KUNIT_EXPECT_GE(test, l.area_lend_nslabs, BLOCK_NSLABS);
 	KUNIT_EXPECT_GE(test, l.area_nslabs - l.area_lend_nslabs,
 			DIV_ROUND_UP(base, l.nareas));
 	KUNIT_EXPECT_GE(test, l.base_nslabs, base);
+	/* The base grows by an eighth at most. */
+	KUNIT_EXPECT_LE(test, l.base_nslabs - base, base / 8);
 	/* Never more than asked for, beyond rounding to blocks. */
 	KUNIT_EXPECT_LE(test, (u64)(l.nslabs - l.base_nslabs) << IO_TLB_SHIFT,
 			round_up(reserve, SZ_2M));
@@ -302,7 +418,7 @@ static void check_spreading(struct kunit *test, unsigned long base,
 /* Every area keeps at least its base share, in whole aligned blocks. */
 static void lend_layout_area_spreading(struct kunit *test)
 {
-	static const unsigned long bases[] = { 128, 512, 1024, 32768, 100000 };
+	static const unsigned long bases[] = { 128, 512, 1024, 32768, 100096 };
 	static const u64 reserves[] = { SZ_1M, SZ_2M, 3 * SZ_1M, SZ_16M,
 					100 * SZ_1M, SZ_256M };
 	static const unsigned int nareas[] = { 1, 2, 4, 8 };
@@ -734,6 +850,7 @@ static void lend_owner_at_block_edges(struct kunit *test)
 	struct io_tlb_pool pool = {
 		.start = start,
 		.end = start + 4 * block,
+		.lend_origin = start,
 		.lend_shift = BLOCK_SHIFT,
 	};
 	unsigned long bits[1] = { 0 };
@@ -756,6 +873,24 @@ static void lend_owner_at_block_edges(struct kunit *test)
 	swiotlb_lend_set_owner(&pool, 2, false);
 	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + 2 * block));
 	KUNIT_EXPECT_EQ(test, bits[0], 0UL);
+
+	/*
+	 * One area whose base is not whole blocks: the pool starts a quarter
+	 * block past the origin of the block grid, its reserve (block 1)
+	 * is aligned.
+	 */
+	pool.start = start + block / 4;
+	pool.end = start + 2 * block;
+	swiotlb_lend_set_owner(&pool, 1, true);
+	/* The head went back to memblock: not the pool's. */
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start));
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, pool.start - 1));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, pool.start));
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + block - 1));
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start + block));
+	KUNIT_EXPECT_FALSE(test, swiotlb_pool_owns(&pool, start + 2 * block - 1));
+	swiotlb_lend_set_owner(&pool, 1, false);
+	KUNIT_EXPECT_TRUE(test, swiotlb_pool_owns(&pool, start + block));
 }
 
 /* Reclaim policy */
@@ -987,13 +1122,13 @@ static void reclaim_dynamic_grows_after_reserve(struct kunit *test)
 }
 
 /*
- * The loan is repaid down to the min watermark, never below: a block whose
+ * The loan is repaid down to the low watermark, never below: a block whose
  * pages in use would take the node below it stays lent (before, the
  * worker migrated them regardless, and others met the OOM killer).
  */
 static void reclaim_take_back_only_what_memory_absorbs(struct kunit *test)
 {
-	/* 512 pages in use, min watermark 1000 pages. */
+	/* 512 pages in use, low watermarks 1000 pages. */
 	KUNIT_EXPECT_TRUE(test, swiotlb_lend_may_take_back(1512, 0, 512, 1000));
 	KUNIT_EXPECT_FALSE(test, swiotlb_lend_may_take_back(1511, 0, 512, 1000));
 	/* Page cache that reclaim may drop makes room too. */
@@ -1010,6 +1145,7 @@ static struct kunit_case lend_pure_cases[] = {
 	KUNIT_CASE(lend_layout_bad_sizes),
 	KUNIT_CASE(lend_layout_small_pool),
 	KUNIT_CASE(lend_layout_area_spreading),
+	KUNIT_CASE(lend_block_index_with_head),
 	KUNIT_CASE(lend_decide_branches),
 	KUNIT_CASE(lend_block_verdict_decrypted),
 	KUNIT_CASE(lend_owner_at_block_edges),

@@ -42,6 +42,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/swiotlb_lend.h>
 #include <linux/vmstat.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -99,7 +100,8 @@ static const char * const worker_state_names[] = {
  * @area_low:		Per-area share of @wmark_low.
  * @relend_delay_ms:	Grace period above the high watermark.
  * @wait_ms:		Longest wait of a sleepable mapping.
- * @last_busy:		Last time (jiffies) an area was below its high share.
+ * @last_busy:		Last time (jiffies) an area could not have lent a
+ *			block again (below its high share plus a block).
  * @backoff:		Per area: kicks from it are ignored for a while,
  *			because every lent block it could take back waits
  *			for a retry.
@@ -148,6 +150,7 @@ static struct swiotlb_lend_reclaimer reclaimer = {
 };
 
 unsigned int swiotlb_lend_area_high;
+unsigned int swiotlb_lend_area_busy;
 
 /* Set by the test driver only (CONFIG_SWIOTLB_LEND_TEST). */
 static bool worker_held;
@@ -240,54 +243,71 @@ int swiotlb_lend_pick_block(const struct swiotlb_lend_candidate *cand,
 
 /**
  * swiotlb_lend_may_take_back() - can memory absorb a block's pages?
- * @free:		Free pages of the block's node outside lent blocks.
- * @reclaimable:	Page cache pages of the node (file LRUs), which
- *			reclaim may drop to make room.
+ * @free:		Free pages of the block's node that the kernel may use,
+ *			outside lent blocks.
+ * @reclaimable:	Page cache pages of the node that reclaim may drop to
+ *			make room.
  * @used:		Pages of the block in use, to be migrated out.
- * @min:		The min watermarks of the node's zones.
+ * @floor:		Free pages the node keeps: its zones' low watermarks
+ *			(and lowmem_reserve).
  *
  * Taking a block back moves its pages in use into the rest of memory.
- * DMA comes first, down to the min watermark: the block comes back if its
+ * DMA comes first, down to the low watermark: the block comes back if its
  * pages fit above it, counting page cache that reclaim can drop (kswapd
- * does it, woken by the migration targets' allocations).  Below the min
- * watermark only reserves and the OOM killer are left, so there the
- * take-back fails instead, as a mapping fails on a fixed pool of the base
- * size: repaying the loan never pushes the system into the OOM killer.
- * A block with nothing in use needs no room.
+ * does it, woken by the migration targets' allocations).  Not down to the
+ * min watermark: an allocation that finds free memory at min must reclaim
+ * directly, and with nothing left to reclaim the next one, anyone's, meets
+ * the OOM killer; between low and min allocations still succeed (waking
+ * kswapd).  Below the floor the take-back fails instead, as a mapping
+ * fails on a fixed pool of the base size: repaying the loan never pushes
+ * the system into the OOM killer.  A block with nothing in use needs no
+ * room.
  *
  * Context: Any context.
  * Return: %true if the block may be taken back now.
  */
 bool swiotlb_lend_may_take_back(unsigned long free, unsigned long reclaimable,
-				unsigned long used, unsigned long min)
+				unsigned long used, unsigned long floor)
 {
-	return !used || free + reclaimable >= min + used;
+	return !used || free + reclaimable >= floor + used;
 }
 
 /*
  * Whether memory can absorb the pages in use of the block at @pfn.  Their
- * migration targets are movable allocations from the block's node, so
- * every zone of the node counts.
+ * migration targets are movable allocations from the block's node without
+ * __GFP_HIGHMEM (the reserve is low memory), and the allocations that
+ * would meet the OOM killer are GFP_KERNEL: both take from the zones up to
+ * ZONE_NORMAL only, and from each what a GFP_KERNEL allocation may use.
+ * Free CMA and highatomic pages are not room for the kernel; the part of a
+ * lower zone held back by lowmem_reserve neither.  A zone below its floor
+ * gives no room to the others.  Page cache counts half, at most all but
+ * the low watermarks, as in si_mem_available().
  */
 static bool block_may_take_back(unsigned long pfn, unsigned long used)
 {
 	pg_data_t *pgdat = page_pgdat(pfn_to_page(pfn));
-	unsigned long min = 0;
-	long free = 0;
+	unsigned long floor = 0, free = 0, file = 0, low = 0, z_floor;
+	long z_free;
 	struct zone *zone;
 
 	for (zone = pgdat->node_zones;
-	     zone < pgdat->node_zones + MAX_NR_ZONES; zone++) {
+	     zone <= pgdat->node_zones + ZONE_NORMAL; zone++) {
 		if (!populated_zone(zone))
 			continue;
-		free += zone_page_state(zone, NR_FREE_PAGES) -
-			zone_page_state(zone, NR_FREE_SWIOTLB_PAGES);
-		min += min_wmark_pages(zone);
+		z_free = zone_page_state_snapshot(zone, NR_FREE_PAGES) -
+			 zone_page_state_snapshot(zone, NR_FREE_SWIOTLB_PAGES) -
+			 zone_page_state_snapshot(zone, NR_FREE_CMA_PAGES) -
+			 READ_ONCE(zone->nr_reserved_highatomic);
+		z_floor = low_wmark_pages(zone) +
+			  zone->lowmem_reserve[ZONE_NORMAL];
+		free += max_t(long, z_free, z_floor);
+		floor += z_floor;
+		low += low_wmark_pages(zone);
+		file += zone_page_state(zone, NR_ZONE_INACTIVE_FILE) +
+			zone_page_state(zone, NR_ZONE_ACTIVE_FILE);
 	}
-	return swiotlb_lend_may_take_back(max(free, 0L),
-			node_page_state(pgdat, NR_INACTIVE_FILE) +
-			node_page_state(pgdat, NR_ACTIVE_FILE),
-			used, min);
+	return swiotlb_lend_may_take_back(free, file - min(file / 2, low),
+					  used, floor);
 }
 
 /**
@@ -385,8 +405,8 @@ static unsigned long area_lendable(unsigned int a, unsigned long *n)
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 
 	*n = l->area_lend_nslabs / l->block_nslabs;
-	return (a * l->area_nslabs + l->area_nslabs - l->area_lend_nslabs) /
-	       l->block_nslabs;
+	return swiotlb_lend_slot_block(l, (a + 1) * l->area_nslabs -
+					  l->area_lend_nslabs);
 }
 
 static bool block_lent(unsigned long block)
@@ -461,7 +481,7 @@ void swiotlb_lend_kick(void)
 }
 
 /**
- * __swiotlb_lend_note_free() - an area fell below its high share
+ * __swiotlb_lend_note_free() - an area could not lend a block again
  * @area:	Index of the area.
  * @area_free:	Free slots of the area.
  *
@@ -800,6 +820,8 @@ static void reclaim_work_fn(struct work_struct *work)
 
 	mutex_lock(&reclaimer.lock);
 	WRITE_ONCE(reclaimer.state, WORKER_RECLAIMING);
+	/* Migration targets go to regular memory, not the next lent block. */
+	swiotlb_lend_pause_borrowing();
 	/* Each round takes a block back or puts one on hold: bounded. */
 	for (i = 0; i < swiotlb_lender.lendable; i++) {
 		n = collect_candidates(&waiting, &retry_in);
@@ -812,6 +834,7 @@ static void reclaim_work_fn(struct work_struct *work)
 		}
 		cond_resched();
 	}
+	swiotlb_lend_resume_borrowing();
 	if (!reclaimed && waiting) {
 		/*
 		 * The areas that needed a block back off until one may be
@@ -849,7 +872,7 @@ static unsigned int area_block_slot(unsigned int a, unsigned long block)
 {
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 
-	return (block - a * (l->area_nslabs / l->block_nslabs)) * l->block_nslabs;
+	return swiotlb_lend_block_first(l, block) - a * l->area_nslabs;
 }
 
 /* The highest block of an area that may be lent again, or ULONG_MAX. */
@@ -954,6 +977,15 @@ static void set_wmarks(unsigned long low, unsigned long high)
 	WRITE_ONCE(reclaimer.wmark_high, high);
 	WRITE_ONCE(reclaimer.area_low, swiotlb_lend_area_share(low, nareas));
 	WRITE_ONCE(swiotlb_lend_area_high, swiotlb_lend_area_share(high, nareas));
+	/*
+	 * Busy: an area that could not lend a block again.  Below the high
+	 * share alone is too little where a block is most of the pool (a
+	 * phone's 2 MiB base and 32 MiB block): a burst through the reserve
+	 * then never counted as busy, and the block was lent again 0.79 s
+	 * after it, in a grace period of 2 s.
+	 */
+	WRITE_ONCE(swiotlb_lend_area_busy, swiotlb_lend_area_share(high, nareas) +
+		   swiotlb_lender.layout.block_nslabs);
 }
 
 static int __init swiotlb_lend_reclaim_init(void)

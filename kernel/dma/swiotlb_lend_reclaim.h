@@ -37,6 +37,11 @@ unsigned long swiotlb_area_used(struct io_tlb_pool *pool,
 
 /* Per-area share of the high watermark; 0 until the worker is up. */
 extern unsigned int swiotlb_lend_area_high;
+/*
+ * Free slots below which an area could not lend a block again: its share
+ * of the high watermark plus a block.  0 until the worker is up.
+ */
+extern unsigned int swiotlb_lend_area_busy;
 
 int swiotlb_lend_check_wmarks(unsigned long low, unsigned long high,
 			      unsigned long base_nslabs);
@@ -84,8 +89,10 @@ static inline unsigned long *swiotlb_lend_map_deadline(unsigned long *own)
  * @area:	Index of the area.
  * @area_free:	Free slots of the area after a mapping.
  *
- * One comparison when the area is above its share of the high watermark,
- * which is the common case; below it the worker hears of it.
+ * One comparison when the area could lend a block again (its share of
+ * the high watermark and a block free), which is the common case; below
+ * that the worker hears of it: the grace period before lending again
+ * starts over.
  *
  * Context: Any context; no locks taken unless the worker must be queued.
  */
@@ -94,7 +101,7 @@ static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
 					  unsigned int area_free)
 {
 	if (pool->lent_blocks &&
-	    unlikely(area_free < READ_ONCE(swiotlb_lend_area_high)))
+	    unlikely(area_free < READ_ONCE(swiotlb_lend_area_busy)))
 		__swiotlb_lend_note_free(area, area_free);
 }
 

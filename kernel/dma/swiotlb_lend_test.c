@@ -16,8 +16,10 @@
  * can only come from a lent block, whatever the ownership bitmap says.
  * The result also counts pages inside the pool in any other pageblock
  * (foreign=) and lent pages whose block the bitmap says swiotlb owns
- * (owned=); both must be 0:
- *	mode=<kind> pages=<n> lent=<n> foreign=<n> owned=<n>
+ * (owned=); both must be 0.  Last come the lent pages still free when
+ * the allocator refused, per-cpu lists drained (left=): a movable probe
+ * must have taken them all:
+ *	mode=<kind> pages=<n> lent=<n> foreign=<n> owned=<n> left=<n>
  *
  * Writing "lookup" allocates movable pages the same way and asks, for
  * every lent page among them, what the DMA layer asks of an address it
@@ -41,6 +43,11 @@
  * fail, then as its owner (MIGRATE_SWIOTLB), which must succeed by
  * migrating the pages in it, and frees it again, still lent:
  *	contig pfn=<first pfn> movable=<errno> swiotlb=<errno>
+ *
+ * Writing "drain" empties every CPU's free page lists into the buddy
+ * lists (drain_all_pages()), so that nr_free_swiotlb counts every free
+ * lent page before a test fills them:
+ *	drain nr_free_swiotlb=<pages>
  *
  * /sys/kernel/debug/swiotlb_lend_test/burst maps bounce buffers through
  * swiotlb for a device of its own, whatever swiotlb= says:
@@ -77,6 +84,21 @@
  * Reading it gives "ents=<n> us=<n> scoped=<0|1>": the entries mapped (0
  * when the call failed), how long the call took, and whether the task
  * still pointed at the call's deadline after it (must be 0).
+ *
+ * /sys/kernel/debug/swiotlb_lend_test/kmalloc: write "<count> <size>" to
+ * map <count> kmalloc() buffers of <size> bytes (at most 256) for the test
+ * device with dma_map_single(DMA_BIDIRECTIONAL), all held at once: on a
+ * non-coherent device (arm64 platform devices without "dma-coherent"),
+ * DMA_BOUNCE_UNALIGNED_KMALLOC bounces the small ones through swiotlb,
+ * without swiotlb=force.  Each bounce buffer must hold the buffer's
+ * pattern, the "device" writes its own, and unmapping must bring it back.
+ * Reading gives:
+ *	kmalloc count=<n> expected=<n> bounced=<n> failed=<n> unowned=<n>
+ *	verify_errors=<n> coherent=<0|1> in_reserve=<n>
+ * where expected counts the mappings dma_kmalloc_needs_bounce() says
+ * must bounce, bounced those that did, unowned the bounce buffers that
+ * swiotlb_find_pool() does not know: slots of a lent block (must be 0),
+ * and in_reserve those in a reserve block that was taken back.
  *
  * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep the
  * reclaim worker from taking any block back, 0 to let it go again.
@@ -209,6 +231,7 @@ static bool page_in_lent_block(struct page *page, bool *foreign)
  * @owned:	Lent pages whose block lending's bitmap says swiotlb owns.
  * @find_pool:	Lent pages that swiotlb_find_pool() took for bounce buffers.
  * @need_sync:	Lent pages that dma_direct_need_sync() took for bounce buffers.
+ * @left:	Free lent pages when the allocator refused after a drain.
  */
 struct probe_count {
 	unsigned long pages;
@@ -217,7 +240,38 @@ struct probe_count {
 	unsigned long owned;
 	unsigned long find_pool;
 	unsigned long need_sync;
+	unsigned long left;
 };
+
+/*
+ * Drains a refused probe makes before it believes the refusal: enough
+ * for pages that another CPU parked on its list meanwhile, and a bound.
+ */
+#define PROBE_DRAINS	2
+
+/*
+ * Free lent pages, exactly: the global counter lags the per-cpu diffs by
+ * up to a stat threshold per CPU (15 pages "free" with all 8192 taken).
+ */
+static unsigned long free_lent_pages(void)
+{
+	unsigned long sum = 0;
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		sum += zone_page_state_snapshot(zone, NR_FREE_SWIOTLB_PAGES);
+	return sum;
+}
+
+/* Every zone, whether or not another drain is running. */
+static void drain_zones(void)
+{
+	struct zone *zone;
+
+	/* Zone by zone: drain_all_pages(NULL) skips it all when contended. */
+	for_each_populated_zone(zone)
+		drain_all_pages(zone);
+}
 
 /* What the DMA layer makes of a lent page when it unmaps or syncs it. */
 static void lookup_lent_page(struct page *page, struct probe_count *c)
@@ -233,7 +287,8 @@ static void lookup_lent_page(struct page *page, struct probe_count *c)
 
 /*
  * Allocate single pages of @gfp until the allocator refuses (__GFP_NORETRY:
- * no OOM killer) or all of memory is taken, counting those that came from
+ * no OOM killer), also after the per-cpu lists are drained, or all of
+ * memory is taken, counting those that came from
  * lent blocks (and, with @lookup, what the DMA layer makes of them), and
  * free them all again; with @keep_lent, stop at the first page from a
  * lent block and return it instead of freeing it.
@@ -243,14 +298,29 @@ static struct page *alloc_until_refused(gfp_t gfp, bool keep_lent,
 {
 	unsigned long max = totalram_pages();
 	struct page *page, *tmp, *kept = NULL;
+	unsigned int drains = 0;
 	bool foreign;
 	LIST_HEAD(list);
 
 	memset(c, 0, sizeof(*c));
 	while (c->pages < max) {
 		page = alloc_page(gfp | __GFP_NORETRY | __GFP_NOWARN);
-		if (!page)
+		if (!page) {
+			/*
+			 * The allocator drains the per-cpu lists once before
+			 * it refuses, but not while another drain runs: free
+			 * pages parked on another CPU's list (where this task
+			 * ran before, or refilled by its allocations) are
+			 * free memory that only that CPU allocates.
+			 */
+			if (drains++ < PROBE_DRAINS) {
+				drain_zones();
+				continue;
+			}
+			/* Lists drained just before: the buddy lists say it. */
+			c->left = free_lent_pages();
 			break;
+		}
 		c->pages++;
 		if (page_in_lent_block(page, &foreign)) {
 			c->lent++;
@@ -288,8 +358,8 @@ static void alloc_probe(const char *mode, gfp_t gfp, bool pin)
 		memalloc_pin_restore(pin_flags);
 
 	snprintf(probe_result, sizeof(probe_result),
-		 "mode=%s pages=%lu lent=%lu foreign=%lu owned=%lu\n", mode,
-		 c.pages, c.lent, c.foreign, c.owned);
+		 "mode=%s pages=%lu lent=%lu foreign=%lu owned=%lu left=%lu\n",
+		 mode, c.pages, c.lent, c.foreign, c.owned, c.left);
 	pr_info("%s", probe_result);
 }
 
@@ -385,6 +455,18 @@ static int read_command(char *buf, size_t size, const char __user *ubuf,
 	return 0;
 }
 
+/*
+ * Free pages parked on per-cpu lists are off the buddy lists that
+ * nr_free_swiotlb counts, and only the CPU whose list holds them
+ * allocates them: a test that fills lent blocks starts from the lists.
+ */
+static void drain_probe(void)
+{
+	drain_zones();
+	snprintf(probe_result, sizeof(probe_result), "drain nr_free_swiotlb=%lu\n",
+		 free_lent_pages());
+}
+
 static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
@@ -408,6 +490,8 @@ static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
 		report_probe();
 	else if (!strcmp(buf, "lookup"))
 		lookup_probe();
+	else if (!strcmp(buf, "drain"))
+		drain_probe();
 	else
 		count = -EINVAL;
 	mutex_unlock(&probe_lock);
@@ -745,6 +829,144 @@ static int sg_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(sg);
 
+#define KMALLOC_PROBE_MAX_COUNT	8192
+#define KMALLOC_PROBE_MAX_SIZE	256
+
+static char kmalloc_result[160] = "none\n";
+
+/**
+ * struct kmalloc_count - what a kmalloc() bouncing probe found
+ * @expected:	Mappings that must bounce.
+ * @bounced:	Mappings that did.
+ * @failed:	Mappings that failed.
+ * @unowned:	Bounce buffers swiotlb_find_pool() does not know.
+ * @verify_errors: Buffers whose contents were wrong.
+ * @in_reserve:	Bounce buffers in the reserve part of their area.
+ */
+struct kmalloc_count {
+	unsigned int expected;
+	unsigned int bounced;
+	unsigned int failed;
+	unsigned int unowned;
+	unsigned int verify_errors;
+	unsigned int in_reserve;
+};
+
+/* Is @phys, a slot of the lending pool, in the reserve part of its area? */
+static bool slot_in_reserve(phys_addr_t phys)
+{
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+	struct io_tlb_pool *pool = swiotlb_lender.pool;
+	unsigned long slot;
+
+	if (!pool || phys < pool->start || phys >= pool->end)
+		return false;
+	slot = (phys - pool->start) >> IO_TLB_SHIFT;
+	return slot % l->area_nslabs >= l->area_nslabs - l->area_lend_nslabs;
+}
+
+/* Map one kmalloc() buffer; check its bounce buffer if it has one. */
+static dma_addr_t kmalloc_map(void *buf, size_t size, u32 seed,
+			      struct kmalloc_count *c)
+{
+	phys_addr_t phys;
+	dma_addr_t addr;
+
+	fill_pattern(buf, size, seed);
+	c->expected += dma_kmalloc_needs_bounce(burst.dev, size,
+						DMA_BIDIRECTIONAL);
+	addr = dma_map_single(burst.dev, buf, size, DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(burst.dev, addr)) {
+		c->failed++;
+		return addr;
+	}
+	phys = dma_to_phys(burst.dev, addr);
+	if (phys == virt_to_phys(buf))
+		return addr;
+	c->bounced++;
+	if (!swiotlb_find_pool(burst.dev, phys))
+		c->unowned++;
+	c->in_reserve += slot_in_reserve(phys);
+	/* What the mapping copied in, then what the "device" writes. */
+	if (!check_pattern(phys_to_virt(phys), size, seed))
+		c->verify_errors++;
+	fill_pattern(phys_to_virt(phys), size, device_seed(seed));
+	return addr;
+}
+
+static int kmalloc_probe(unsigned int count, size_t size)
+{
+	struct kmalloc_count c = { };
+	dma_addr_t *addr;
+	void **buf;
+	unsigned int i, n;
+	bool device_wrote;
+
+	buf = kvcalloc(count, sizeof(*buf), GFP_KERNEL);
+	addr = kvcalloc(count, sizeof(*addr), GFP_KERNEL);
+	if (!buf || !addr) {
+		kvfree(buf);
+		kvfree(addr);
+		return -ENOMEM;
+	}
+	for (n = 0; n < count; n++) {
+		buf[n] = kmalloc(size, GFP_KERNEL);
+		if (!buf[n])
+			break;
+		addr[n] = kmalloc_map(buf[n], size, n, &c);
+		cond_resched();
+	}
+	for (i = 0; i < n; i++) {
+		if (dma_mapping_error(burst.dev, addr[i]))
+			continue;
+		device_wrote = dma_to_phys(burst.dev, addr[i]) !=
+			       virt_to_phys(buf[i]);
+		dma_unmap_single(burst.dev, addr[i], size, DMA_BIDIRECTIONAL);
+		if (!check_pattern(buf[i], size,
+				   device_wrote ? device_seed(i) : i))
+			c.verify_errors++;
+	}
+	for (i = 0; i < n; i++)
+		kfree(buf[i]);
+	kvfree(buf);
+	kvfree(addr);
+
+	snprintf(kmalloc_result, sizeof(kmalloc_result),
+		 "kmalloc count=%u expected=%u bounced=%u failed=%u unowned=%u verify_errors=%u coherent=%d in_reserve=%u\n",
+		 n, c.expected, c.bounced, c.failed, c.unowned,
+		 c.verify_errors, dev_is_dma_coherent(burst.dev), c.in_reserve);
+	return n < count ? -ENOMEM : 0;
+}
+
+static ssize_t kmalloc_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	unsigned int n, size;
+	char buf[32];
+	int ret;
+
+	ret = read_command(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%u %u", &n, &size) != 2 || !n ||
+	    n > KMALLOC_PROBE_MAX_COUNT || !size || size > KMALLOC_PROBE_MAX_SIZE)
+		return -EINVAL;
+
+	mutex_lock(&burst.lock);
+	ret = kmalloc_probe(n, size);
+	mutex_unlock(&burst.lock);
+	return ret ?: count;
+}
+
+static int kmalloc_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&burst.lock);
+	seq_puts(m, kmalloc_result);
+	mutex_unlock(&burst.lock);
+	return 0;
+}
+DEFINE_SHOW_STORE_ATTRIBUTE(kmalloc);
+
 static char direct_result[160] = "none\n";
 static struct device_dma_parameters burst_dma_parms;
 
@@ -891,6 +1113,7 @@ static int __init swiotlb_lend_test_init(void)
 	debugfs_create_file("direct", 0600, dir, NULL, &direct_fops);
 	INIT_DELAYED_WORK(&sg_probe.release, sg_release);
 	debugfs_create_file("sg", 0600, dir, NULL, &sg_fops);
+	debugfs_create_file("kmalloc", 0600, dir, NULL, &kmalloc_fops);
 	debugfs_create_file_unsafe("hold_worker", 0200, dir, NULL,
 				   &fops_hold_worker);
 	return 0;
