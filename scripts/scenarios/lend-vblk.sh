@@ -3,7 +3,7 @@
 # reserve's use sampled while the I/O runs.
 make_pattern 32
 fill_tmpfs
-lent=$(( $(meminfo_kb SwiotlbLent) / 4 )) free=$(vmstat_val nr_free_swiotlb)
+lent=$(( $(meminfo_kb SwiotlbLent) / PAGE_KB )) free=$(vmstat_val nr_free_swiotlb)
 if [ "$lent" -gt 0 ] && [ "$free" -lt 256 ]; then
 	tap_ok reserve-occupied
 else
@@ -13,7 +13,7 @@ fi
 # the I/O room with the earliest files, mostly regular memory taken before
 # lent pages were borrowed, and keep most of the reserve occupied.
 rm -f /fill/0 /fill/1 /fill/2 /fill/3
-echo "harness: room made: $(vmstat_val nr_free_swiotlb) of $(( $(meminfo_kb SwiotlbLent) / 4 )) lent pages free"
+echo "harness: room made: $(vmstat_val nr_free_swiotlb) of $(( $(meminfo_kb SwiotlbLent) / PAGE_KB )) lent pages free"
 bounce_window_start
 odirect_roundtrip 256 >/tmp/io.log 2>&1 &
 io=$!
@@ -32,7 +32,7 @@ done
 io_rc=0
 wait "$io" || io_rc=$?
 cat /tmp/io.log
-echo "harness: during the I/O ($n samples): $least% to $most% of the lent pages in use (lent now $(( $(meminfo_kb SwiotlbLent) / 4 )))"
+echo "harness: during the I/O ($n samples): $least% to $most% of the lent pages in use (lent now $(( $(meminfo_kb SwiotlbLent) / PAGE_KB )))"
 if [ "$n" -gt 0 ] && [ "$least" -ge 90 ]; then
 	tap_ok reserve-in-use-during-io
 else
