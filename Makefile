@@ -4,14 +4,18 @@
 SHELL := /bin/bash
 S := scripts
 
+# ARCH=arm64 picks the arm64 kernel (4 KiB pages) for run and kernel;
+# VARIANT=<name> any kernel of configs/variants (e.g. arm64-16k).
+KVARIANT = $(or $(VARIANT),$(if $(filter arm64,$(ARCH)),arm64,default))
+
 .PHONY: help run test test-debug soak mutants bench kernel baseline prepare export series apply check clean
 
 help:
 	@sed -n 's/^## //p' README.md
 
-## make run         build, boot, show the feature (demo)
+## make run         build, boot, show the feature (demo); ARCH=arm64 on arm64
 run:
-	@$(S)/run.sh
+	@$(S)/run.sh $(KVARIANT)
 
 ## make test        build, then every test layer; last line "N passed, N failed"
 test:
@@ -33,9 +37,9 @@ mutants:
 bench:
 	@benchmarks/bench.sh
 
-## make kernel      build the kernel only; last line "kernel: <image>"
+## make kernel      build the kernel only; last line "kernel: <image>"; ARCH=arm64
 kernel:
-	@$(S)/deps.sh && $(S)/build-kernel.sh default
+	@$(S)/deps.sh && $(S)/build-kernel.sh $(KVARIANT)
 
 ## make baseline    build the unpatched base with the same configuration
 baseline:

@@ -7,6 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-default}
+# Only x86 guests can use the host's KVM; the probe must boot one.
+if [ "$(variant_arch "$variant")" != x86_64 ]; then
+	info "accel: tcg ($(variant_arch "$variant") guest)"
+	exit 0
+fi
 if [ -n "${ACCEL:-}" ]; then
 	echo "$ACCEL" >"$BUILD/accel"
 elif [ ! -f "$BUILD/accel" ]; then

@@ -13,9 +13,7 @@ line=$(awk -v v="$variant" '$1 == v' "$TOP/configs/variants")
 [ -n "$line" ] || die "unknown kernel variant '$variant' (see configs/variants)"
 read -r _ tree frags <<<"$line"
 # "arch=<ARCH>" among the fragments builds that architecture instead.
-for f in $frags; do
-	case $f in arch=*) ARCH=${f#arch=} ;; esac
-done
+ARCH=$(variant_arch "$variant")
 frags=$(for f in $frags; do case $f in arch=*) ;; *) printf '%s ' "$f" ;; esac; done)
 
 case $tree in
@@ -37,8 +35,12 @@ esac
 
 obj=$BUILD/obj/$variant
 mkdir -p "$obj"
+cross=$(cross_compile "$ARCH")
+target=$(image_target "$ARCH")
+image=$obj/$(image_path "$ARCH")
 KMAKE=(make -C "$ksrc" O="$obj" ARCH="$ARCH" -j"$(nproc)")
-command -v ccache >/dev/null && KMAKE+=(CC="ccache gcc")
+[ -z "$cross" ] || KMAKE+=(CROSS_COMPILE="$cross")
+command -v ccache >/dev/null && KMAKE+=(CC="ccache ${cross}gcc")
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 frag_paths=()
 for f in $frags; do frag_paths+=("$TOP/configs/$f"); done
@@ -95,9 +97,9 @@ if [ "${CONFIG_ONLY:-0}" = 1 ]; then
 	exit 0
 fi
 
-step "kernel[$variant]: building bzImage (log: build/logs/kernel-$variant.log)"
+step "kernel[$variant]: building $target (log: build/logs/kernel-$variant.log)"
 t0=$(date +%s)
-"${KMAKE[@]}" bzImage >"$LOGS/kernel-$variant.log" 2>&1 &
+"${KMAKE[@]}" "$target" >"$LOGS/kernel-$variant.log" 2>&1 &
 pid=$!
 n=0
 while kill -0 $pid 2>/dev/null; do
@@ -116,8 +118,8 @@ verify_config
 info "kernel[$variant]: built in $(($(date +%s) - t0)) s, $(grep -c '^  CC' "$LOGS/kernel-$variant.log" || true) objects compiled"
 
 if [ ! -f "$obj/usr/include/linux/dma-mapping.h" ] ||
-   [ "$obj/arch/$ARCH/boot/bzImage" -nt "$obj/usr/.headers-stamp" ]; then
+   [ "$image" -nt "$obj/usr/.headers-stamp" ]; then
 	run_logged "$LOGS/headers-$variant.log" "${KMAKE[@]}" headers_install
 	touch "$obj/usr/.headers-stamp"
 fi
-echo "kernel: $obj/arch/$ARCH/boot/bzImage"
+echo "kernel: $image"

@@ -9,7 +9,11 @@
 PKGS="build-essential git bc bison flex libelf-dev libssl-dev cpio xz-utils
       ccache perl python3 kmod rsync qemu-system-x86 busybox-static
       stress-ng fio sparse gnuplot-nox libnuma-dev liburing-dev
-      python3-ply python3-git linux-perf"
+      python3-ply python3-git linux-perf gcc-aarch64-linux-gnu
+      libc6-dev-arm64-cross qemu-system-arm"
+# Foreign architectures whose guest user space comes from the archive
+# (scripts/sysroot.sh).
+FOREIGN="arm64"
 
 missing=
 for p in $PKGS; do
@@ -17,15 +21,21 @@ for p in $PKGS; do
 		missing="$missing $p"
 done
 have_base=$(base_version)
+foreign=
+for a in $FOREIGN; do
+	dpkg --print-foreign-architectures | grep -qx "$a" || foreign="$foreign $a"
+done
 
-[ -z "$missing" ] && [ "$have_base" = "$BASE_PIN" ] && exit 0
+[ -z "$missing$foreign" ] && [ "$have_base" = "$BASE_PIN" ] && exit 0
 
 want=$missing
+[ -z "$foreign" ] || want="$want (architectures:$foreign)"
 [ "$have_base" = "$BASE_PIN" ] || want="$want ${BASE_PKG}=${BASE_PIN}"
 step "deps: installing$want"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+for a in $foreign; do $SUDO dpkg --add-architecture "$a"; done
 run_logged "$LOGS/apt-update.log" $SUDO apt-get update
 if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086

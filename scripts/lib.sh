@@ -101,3 +101,22 @@ sha_of_inputs() {
 			xargs -r sha256sum
 	) | sha256sum | cut -d' ' -f1
 }
+
+# variant_arch V: the architecture kernel variant V is built for ("arch="
+# among its fragments in configs/variants, x86_64 otherwise).
+variant_arch() {
+	awk -v v="$1" '$1 == v {
+		for (i = 3; i <= NF; i++)
+			if ($i ~ /^arch=/) { print substr($i, 6); exit }
+		print "x86_64"; exit
+	}' "$TOP/configs/variants"
+}
+
+# Per architecture: the compiler prefix, kbuild's boot image target and
+# where it lands under the object directory.
+cross_compile() { case $1 in arm64) echo aarch64-linux-gnu- ;; *) echo ;; esac; }
+image_target() { case $1 in arm64) echo Image ;; *) echo bzImage ;; esac; }
+image_path() { echo "arch/$1/boot/$(image_target "$1")"; }
+
+# kernel_image V: the boot image of kernel variant V.
+kernel_image() { echo "$BUILD/obj/$1/$(image_path "$(variant_arch "$1")")"; }

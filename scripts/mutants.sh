@@ -72,13 +72,18 @@ git -C "$wt" checkout -q -f --detach "$head"
 [ -z "$(git -C "$wt" status --porcelain --untracked-files=no)" ] ||
 	die "build/mutants/linux has changes that are not the series'"
 
-# kmake VARIANT ARGS...: make in the mutants' worktree for that variant.
+# kmake VARIANT ARGS...: make in the mutants' worktree for that variant
+# (and its architecture: the arm64 ones are cross-built).
 kmake() {
-	local v=$1
+	local v=$1 arch cross
 	shift
-	make -C "$wt" O="$(mutant_obj "$v")" ARCH="$ARCH" -j"$(nproc)" \
-		${CCACHE:+CC="ccache gcc"} "$@"
+	arch=$(variant_arch "$v")
+	cross=$(cross_compile "$arch")
+	make -C "$wt" O="$(mutant_obj "$v")" ARCH="$arch" -j"$(nproc)" \
+		${cross:+CROSS_COMPILE="$cross"} ${CCACHE:+CC="ccache ${cross}gcc"} "$@"
 }
+# mutant_image VARIANT: the boot image of that variant's mutant build.
+mutant_image() { echo "$(mutant_obj "$1")/$(image_path "$(variant_arch "$1")")"; }
 command -v ccache >/dev/null && CCACHE=1 || CCACHE=
 for v in $variants; do
 	obj=$(mutant_obj "$v")
@@ -110,7 +115,7 @@ for v in $variants; do
 	[ "$v" = default ] || ulog=$LOGS/mutants-unmutated-$v.log
 	step "mutants: the unmutated $v kernel on $all"
 	if ! LOGS=$LOGS/mutants/unmutated "$TOP/scripts/test.sh" --variant "$v" \
-		--kernel "$BUILD/obj/$v/arch/$ARCH/boot/bzImage" $all \
+		--kernel "$(kernel_image "$v")" $all \
 		>"$ulog" 2>&1; then
 		grep -E '^FAIL ' "$ulog" >&2 || true
 		die "the unmutated $v kernel fails these scenarios (${ulog#$TOP/})"
@@ -134,7 +139,7 @@ for n in $names; do
 	git -C "$wt" apply --check "$m" || die "$n.mutant does not apply to the series"
 	git -C "$wt" apply "$m"
 	applied=$m
-	if ! kmake "$v" bzImage >"$mlogs/build.log" 2>&1; then
+	if ! kmake "$v" "$(image_target "$(variant_arch "$v")")" >"$mlogs/build.log" 2>&1; then
 		restore
 		row "$n" "(does not build: $mlogs/build.log)" "$(($(date +%s) - t0)) s"
 		survived=$((survived + 1))
@@ -146,7 +151,7 @@ for n in $names; do
 	only=$(sed -n 's/^# killed-by: //p' "$m" | tr ' ' '\n' | grep -v '^kunit/' |
 		sed -n 's|^[^/]*/swiotlb_lend/||p' | sort -u | paste -sd' ' || true)
 	KSFT_ONLY=$only LOGS=$mlogs "$TOP/scripts/test.sh" --variant "$v" \
-		--kernel "$(mutant_obj "$v")/arch/$ARCH/boot/bzImage" $scenarios \
+		--kernel "$(mutant_image "$v")" $scenarios \
 		>"$mlogs/test.log" 2>&1 || true
 	failed=$(sed -n 's/^FAIL  *\([^:]*\).*/\1/p' "$mlogs/test.log")
 	by=

@@ -8,10 +8,13 @@
 #   --accel tcg|kvm              (default: build/accel, probed by accel.sh)
 #   --icount                     -icount shift=0,sleep=off
 #   --smp N                      vCPUs (default: SMP from the .conf)
+#   --mem SIZE                   guest memory (default: MEM from the .conf)
 #   --append "ARGS"              extra kernel command line
 #   --tag NAME                   log directory name (default: scenario)
 # The scenario's host settings are in scripts/scenarios/<scenario>.conf
-# (MEM, SMP, APPEND, DEVICES, TIMEOUT); the guest script is <scenario>.sh.
+# (MEM, SMP, APPEND, DEVICES, TIMEOUT; APPEND_<variant> is added for that
+# kernel variant and MEM_<variant> replaces MEM, "-" read as "_"); the
+# guest script is <scenario>.sh.
 #
 # Writes build/logs/<tag>/{qemu.cmd,console.log,results.tap,outcome}.
 # outcome is one of: ok, fail, panic, reboot, hang, splat, qemu-error.
@@ -19,7 +22,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-kernel= initrd= accel= icount=0 extra= tag= variant= smp=
+kernel= initrd= accel= icount=0 extra= tag= variant= smp= mem=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--smp) smp=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
 	--append) extra=$2; shift 2 ;;
 	--tag) tag=$2; shift 2 ;;
 	-*) die "qemu-run: unknown option $1" ;;
@@ -48,19 +52,49 @@ MEM=2G SMP=2 APPEND= DEVICES= TIMEOUT=300 VARIANT=default PROFILE=test
 # shellcheck source=/dev/null
 . "$conf"
 variant=${variant:-$VARIANT}
+vappend=APPEND_$(echo "$variant" | tr -- - _)
+APPEND="$APPEND ${!vappend:-}"
 SMP=${smp:-$SMP}
-kernel=${kernel:-$BUILD/obj/$variant/arch/$ARCH/boot/bzImage}
+vmem=MEM_$(echo "$variant" | tr -- - _)
+MEM=${mem:-${!vmem:-$MEM}}
+ARCH=$(variant_arch "$variant")
+kernel=${kernel:-$(kernel_image "$variant")}
 initrd=${initrd:-$BUILD/initramfs/$variant-$PROFILE/initramfs.cpio}
 accel=${accel:-$(cat "$BUILD/accel" 2>/dev/null || echo tcg)}
 [ -f "$kernel" ] || die "no kernel image $kernel"
 [ -f "$initrd" ] || die "no initramfs $initrd"
 
-cmd=(qemu-system-x86_64 -accel "$accel" -M pc -m "$MEM" -smp "$SMP"
-     -nodefaults -display none -monitor none -no-reboot
-     -kernel "$kernel" -initrd "$initrd"
-     -chardev "file,id=con,path=$dir/console.log" -serial chardev:con
-     -chardev "file,id=res,path=$dir/results.tap" -serial chardev:res
-     -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+case $ARCH in
+arm64)
+	# -M virt has one UART (the console); results go to a virtio
+	# console, and with no isa-debug-exit the guest powers off (PSCI)
+	# after its completion marker, which then carries its status.  Only
+	# TCG runs arm64 guests on these hosts, one host thread per vCPU
+	# (thread=multi, stated: the barriers of lending are tested on a
+	# weakly ordered guest running its CPUs in parallel).  The GIC and
+	# PCI host of -M virt give virtio-pci MSI-X as on x86.
+	# icount needs TCG's single thread (benchmarks only).
+	accel=tcg
+	threads=multi
+	[ "$icount" = 1 ] && threads=single
+	cmd=(qemu-system-aarch64 -accel "$accel,thread=$threads" -M virt -cpu max -m "$MEM" -smp "$SMP"
+	     -nodefaults -display none -monitor none -no-reboot
+	     -kernel "$kernel" -initrd "$initrd"
+	     -chardev "file,id=con,path=$dir/console.log" -serial chardev:con
+	     -device virtio-serial-pci
+	     -chardev "file,id=res,path=$dir/results.tap" -device virtconsole,chardev=res)
+	console=ttyAMA0
+	;;
+*)
+	cmd=(qemu-system-x86_64 -accel "$accel" -M pc -m "$MEM" -smp "$SMP"
+	     -nodefaults -display none -monitor none -no-reboot
+	     -kernel "$kernel" -initrd "$initrd"
+	     -chardev "file,id=con,path=$dir/console.log" -serial chardev:con
+	     -chardev "file,id=res,path=$dir/results.tap" -serial chardev:res
+	     -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	console=ttyS0
+	;;
+esac
 [ "$icount" = 1 ] && cmd+=(-icount shift=0,sleep=off)
 
 disk=0
@@ -88,7 +122,7 @@ detectors="watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 # KSFT_ONLY (make mutants): run only these swiotlb_lend kselftest tests.
 only=
 [ -z "${KSFT_ONLY:-}" ] || only="hsksft=$(echo $KSFT_ONLY | tr ' ' ',')"
-append="console=ttyS0 panic=-1 oops=panic $detectors hscenario=$scenario hsmp=$SMP $only $APPEND $extra"
+append="console=$console panic=-1 oops=panic $detectors hscenario=$scenario hsmp=$SMP $only $APPEND $extra"
 cmd+=(-append "$(echo $append)")
 
 printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
@@ -98,6 +132,20 @@ info "qemu: $(cat "$dir/qemu.cmd")"
 rc=0
 timeout -k 10 "$TIMEOUT" "${cmd[@]}" >"$dir/qemu.out" 2>&1 || rc=$?
 
+# arm64 guests end with a power-off (status 0) whether they pass or
+# fail: their status is the completion marker's, which a panic or a
+# reboot never writes.  Any other QEMU exit status is QEMU's own.
+status=$(sed -n 's/^# harness: done rc=\([0-9]*\).*/\1/p' "$dir/results.tap" 2>/dev/null | tail -n1)
+if [ "$ARCH" = arm64 ]; then
+	case $rc in
+	0)
+		if [ -n "$status" ] && ! grep -q 'Kernel panic' "$dir/console.log"; then
+			rc=$((status * 2 + 1))
+		fi ;;
+	124|137) ;;
+	*) rc=256 ;;                       # QEMU failed: qemu-error below
+	esac
+fi
 case $rc in
 1) outcome=ok ;;                       # guest wrote 0 to isa-debug-exit
 124|137) outcome=hang ;;               # timeout(1) fired

@@ -7,7 +7,11 @@
 #
 # Usage: test.sh [--suite test|debug|soak] [--variant V] [--kernel IMG]
 #                [scenario...]
-# A scenario's SUITE (in its .conf, default "test") selects it.
+# A scenario's SUITE (in its .conf, default "test") selects it; ALSO_ON
+# lists kernel variants of other architectures it runs on too, after the
+# x86 runs, as "<scenario>@<variant>" (also accepted as an argument):
+# its tests are reported under that name.  ONLY_ON lists the only
+# variants a scenario runs on (an arm64-only scenario).
 # --kernel IMG boots every scenario with that image and builds nothing
 # (make mutants: a mutated kernel with the default initramfs).
 # "runner-patterns" (first in every full run) checks the console pattern
@@ -40,13 +44,40 @@ done
 passed=0 failed=0 skipped=0
 summary=$LOGS/test-summary-$suite.txt
 : >"$summary"
+# Boots of this run are the ones whose logs are newer than this.
+started=$LOGS/.test-started-$suite
+touch "$started"
 line() { echo "$*" | tee -a "$summary"; }
 pass() { passed=$((passed + 1)); line "PASS  $*"; }
 fail() { failed=$((failed + 1)); line "FAIL  $*"; }
 skip() { skipped=$((skipped + 1)); line "SKIP  $*"; }
 # The last line is exactly "N passed, N failed"; skips are counted on the
 # line before it.
+# A long run's log is often read only at its end: repeat the failures
+# there, with the kselftest diagnostics (assertions, fill figures) of
+# each boot of this run that failed.  Nothing here may end the script
+# (set -e, pipefail): a boot without such lines is the common case.
+recap_failures() {
+	local s
+	[ "$failed" = 0 ] && return 0
+	echo "== failures"
+	grep '^FAIL  ' "$summary" || true
+	{ grep '^FAIL  ' "$summary" || true; } | sed 's/^FAIL  //; s|/.*||; s/:.*//' |
+		sort -u | while read -r s; do
+			[ "$LOGS/$s/console.log" -nt "$started" ] || continue
+			{
+				grep -E '^# .*(Expected|: Test terminated)|^harness: .*(fail|least)' \
+					"$LOGS/$s/console.log" | head -n 8 || true
+				grep -E '^# filled|^harness: filled' "$LOGS/$s/console.log" |
+					head -n 4 || true
+				# Who met the OOM killer, and with which request.
+				grep -E 'invoked oom-killer|Out of memory: Killed' \
+					"$LOGS/$s/console.log" | head -n 4 || true
+			} | sed "s|^|  $s: |"
+		done || true
+}
 finish() {
+	recap_failures
 	[ $skipped = 0 ] || echo "$skipped skipped" | tee -a "$summary"
 	echo "$passed passed, $failed failed" | tee -a "$summary"
 }
@@ -188,10 +219,18 @@ else
 	# pass, nothing after it means anything.
 	scenarios="runner-patterns "$(cd "$TOP/scripts/scenarios" && for c in *.conf; do
 		s=${c%.conf}
-		SUITE=test
+		SUITE=test ALSO_ON= ONLY_ON=
 		. "./$c"
 		[ "$SUITE" = "$suite" ] || continue
-		case $s in runner-*) echo "0 $s" ;; *) echo "1 $s" ;; esac
+		if [ -n "$ONLY_ON" ]; then
+			ALSO_ON=$ONLY_ON
+		else
+			case $s in runner-*) echo "0 $s" ;; *) echo "1 $s" ;; esac
+		fi
+		# the same order on each other variant, one after the other
+		for o in $ALSO_ON; do
+			case $s in runner-*) echo "2$o-0 $s@$o" ;; *) echo "2$o-1 $s@$o" ;; esac
+		done
 	done | sort | cut -d' ' -f2)
 fi
 
@@ -205,8 +244,10 @@ for s in $scenarios; do
 		splat_selftest
 		continue
 	fi
-	EXPECT=ok TESTS= SKIPS= FAILS= VARIANT=
-	. "$TOP/scripts/scenarios/$s.conf"
+	EXPECT=ok TESTS= SKIPS= FAILS= VARIANT= ALSO_ON=
+	[ -f "$TOP/scripts/scenarios/${s%@*}.conf" ] || { fail "$s: no such scenario"; continue; }
+	. "$TOP/scripts/scenarios/${s%@*}.conf"
+	case $s in *@*) VARIANT=${s#*@} ;; esac
 	v=${VARIANT:-$variant}
 	[ -z "$kernel" ] || v=$variant
 	step "test[$suite]: scenario $s (kernel ${kernel:-$v})"
@@ -220,7 +261,8 @@ for s in $scenarios; do
 			continue
 		fi
 	fi
-	"$TOP/scripts/qemu-run.sh" --variant "$v" ${kernel:+--kernel "$kernel"} "$s" || true
+	"$TOP/scripts/qemu-run.sh" --variant "$v" ${kernel:+--kernel "$kernel"} \
+		--tag "$s" "${s%@*}" || true
 	dir=$LOGS/$s
 	outcome=$(cat "$dir/outcome" 2>/dev/null || echo missing)
 	# Runner self-tests: the runner must report exactly this failure.
