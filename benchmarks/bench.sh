@@ -14,7 +14,7 @@
 . "$(dirname "$0")/../scripts/lib.sh"
 
 out=${1:-$TOP/benchmarks/results/$(date +%Y-%m-%d)-$(base_version)}
-only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim}
+only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim phone phone-dmb}
 # Contender 3's small initial pool, in 2 KiB slots (8 MiB).
 dyn_slabs=${BENCH_DYNAMIC_SLABS:-4096}
 
@@ -30,6 +30,15 @@ lend-off:default:swiotlb_lend=off"
 # shows that this kernel is the base when lending is off).
 STANDINS="series-fixed-128:default:swiotlb_lend=off swiotlb=65536
 series-dynamic:dynamic:swiotlb_lend=off swiotlb=$dyn_slabs"
+# The phone's contenders (arm64, 4 KiB pages unless named -16k): upstream's
+# fixed and dynamic pools, lending, and the series with lending off, which
+# is the fixed pool on 16 KiB pages (no upstream 16 KiB kernel is built).
+PHONE_CONTENDERS="fixed:baseline-arm64:
+dynamic:baseline-arm64-dynamic:
+lend:arm64:
+lend-off:arm64:swiotlb_lend=off
+lend-16k:arm64-16k:
+lend-off-16k:arm64-16k:swiotlb_lend=off"
 
 guest_env=
 [ "${BENCH_QUICK:-0}" = 1 ] &&
@@ -37,10 +46,19 @@ guest_env=
 
 "$TOP/scripts/deps.sh"
 step "bench: base $BASE_PKG $(base_version), writing ${out#"$TOP"/}"
-for v in default baseline baseline-dynamic dynamic; do
-	"$TOP/scripts/build-kernel.sh" "$v" >/dev/null
-	"$TOP/scripts/build-initramfs.sh" "$v" bench >/dev/null
-done
+if [ -n "$(echo " $only " | sed 's/ phone-dmb / /g; s/ phone / /g' | tr -d ' ')" ]; then
+	for v in default baseline baseline-dynamic dynamic; do
+		"$TOP/scripts/build-kernel.sh" "$v" >/dev/null
+		"$TOP/scripts/build-initramfs.sh" "$v" bench >/dev/null
+	done
+fi
+case " $only " in *" phone "*|*" phone-dmb "*)
+	for v in arm64 arm64-16k baseline-arm64 baseline-arm64-dynamic; do
+		"$TOP/scripts/build-kernel.sh" "$v" >/dev/null
+		"$TOP/scripts/build-initramfs.sh" "$v" test >/dev/null
+		"$TOP/scripts/build-initramfs.sh" "$v" bench >/dev/null
+	done ;;
+esac
 "$TOP/scripts/accel.sh" default >/dev/null
 mkdir -p "$out"
 {
@@ -48,20 +66,26 @@ mkdir -p "$out"
 	echo "base: $BASE_PKG $(base_version)"
 	echo "series: $(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "host: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(qemu-system-x86_64 --version | head -n1)"
-	echo "accel: $(cat "$BUILD/accel" 2>/dev/null || echo tcg)"
+	echo "accel: $(cat "$BUILD/accel" 2>/dev/null || echo tcg) (arm64 guests: tcg, $(qemu-system-aarch64 --version 2>/dev/null | head -n1 || echo "no qemu-system-aarch64"))"
 	echo "contenders:"
 	echo "$CONTENDERS" | sed 's/^/  /'
 	echo "stand-ins:"
 	echo "$STANDINS" | sed 's/^/  /'
+	echo "phone contenders (arm64):"
+	echo "$PHONE_CONTENDERS" | sed 's/^/  /'
 } >"$out/setup.txt"
 
-# run BENCH NAME VARIANT APPEND [--icount] [VCPUS]: one boot, tried twice if it
+# run BENCH NAME VARIANT APPEND [--icount] [VCPUS] [MEM]: one boot, tried twice if it
 # does not complete (the first attempt's console log is kept); keeps the
 # bench lines, the console log, the QEMU command (repository-relative)
 # and how the boot ended.
 run() {
-	local bench=$1 name=$2 variant=$3 append=$4 icount=${5:-} smp=${6:-} tag dir base try
+	local bench=$1 name=$2 variant=$3 append=$4 icount=${5:-} smp=${6:-} mem=${7:-}
+	local tag dir base try scenario
 	tag=bench-$bench-$name${icount:+-icount}
+	scenario=bench-$bench
+	[ "$bench" != phone ] || scenario=phone-pool
+	[ "$bench" != phone-dmb ] || scenario=bench-dmb
 	dir=$out/$bench
 	base=$dir/${tag#bench-"$bench"-}
 	mkdir -p "$dir"
@@ -71,7 +95,7 @@ run() {
 		# shellcheck disable=SC2086
 		"$TOP/scripts/qemu-run.sh" --variant "$variant" --tag "$tag" \
 			--append "$append $guest_env" $icount ${smp:+--smp $smp} \
-			"bench-$bench" && break
+			${mem:+--mem $mem} "$scenario" && break
 		warn "bench $bench: $name did not complete ($(cat "$LOGS/$tag/outcome" 2>/dev/null || echo killed))"
 		cp "$LOGS/$tag/console.log" "$base.attempt$try.console.log" 2>/dev/null || true
 	done
@@ -99,7 +123,8 @@ for b in $only; do
 		each dmb "$CONTENDERS" --icount 1
 		each dmb "$CONTENDERS" ;;
 	direct) each direct "$CONTENDERS" --icount 1 ;;
-	pagealloc) each pagealloc "$CONTENDERS" --icount ;;
+	# One vCPU: under icount the other one's work counts too.
+	pagealloc) each pagealloc "$CONTENDERS" --icount 1 ;;
 	# Wall figures: repeated, one contender after the other in each
 	# round, so that drift of the host hits them all alike.
 	fio)
@@ -108,6 +133,22 @@ for b in $only; do
 		done ;;
 	reclaim)
 		BENCH_DYNAMIC_SLABS=$dyn_slabs "$TOP/benchmarks/reclaim.sh" "$out/reclaim" ;;
+	# The phone's pool: arm64 (4 KiB and 16 KiB pages) at phone sizes,
+	# no swiotlb=, lending and not (the same kernel with lending off is
+	# the fixed pool, as contender 5 shows on x86).
+	phone)
+		for v in arm64 arm64-16k; do
+			for m in 2G 4G 8G; do
+				run phone "$v-$m-lend" "$v" "" "" "" "$m"
+				run phone "$v-$m-lend-off" "$v" "swiotlb_lend=off" "" "" "$m"
+				[ "$v" = arm64 ] || continue
+				run phone "$v-$m-fixed" baseline-arm64 "" "" "" "$m"
+				run phone "$v-$m-dynamic" baseline-arm64-dynamic "" "" "" "$m"
+			done
+		done ;;
+	# The DMA fast path on the phone's kernels, under icount on one
+	# vCPU (-icount needs TCG's single thread), each with its default pool.
+	phone-dmb) each phone-dmb "$PHONE_CONTENDERS" --icount 1 ;;
 	*) die "bench: unknown benchmark '$b'" ;;
 	esac
 done

@@ -54,14 +54,17 @@ SLOT_DESC_MIB = RESERVE_MIB * 1024 // 2 * 24 / 2**20
 # of these, so a loss of more than that beyond the slot descriptors
 # fails, where 1% of this 6 GiB guest would let 60 MiB pass.
 MEM_TOL_MIB = 0.5
-# Instruction counts per page, best of five rounds: two boots of the
-# base's kernel that differ only in pool size (fixed-64 and fixed-128)
-# agree within 0.33% (tmpfs writes) and 0.00% (faults on 256 MiB, tmpfs
-# reads).  1% is three times that, about 28 instructions per page.
-# Faulting all free memory differed by 0.8% between those two boots: the
-# pool size changes how much memory that is, so that row compares
-# unequal amounts.
-PAGEALLOC_TOL = 0.01
+# Instruction counts per page, best of rounds 1 to 4 under icount on one
+# vCPU (round 0 runs in another state: its tmpfs file was the first, and
+# it cost 100 instructions per page less than every later round on every
+# kernel; with two vCPUs the other one's work was counted too, 0.1 to
+# 0.3% of it).  The goals are the allocator's own: with lending off the
+# code is the base's (0.1%: the best rounds of one boot repeat within
+# 0.02% on most rows), with lending on and the reserve unused at most
+# 0.3% more.  Faulting all free memory uses the lent pages on the
+# lending kernel: reported, not judged.
+PAGEALLOC_OFF_TOL = 0.001
+PAGEALLOC_LEND_TOL = 0.003
 # The non-bounced path, in instructions per map+sync+unmap, averaged over
 # a million loops under icount on one vCPU: what else runs in that time
 # (timer ticks) is spread over the million.  1% is 1.5 instructions.
@@ -247,17 +250,32 @@ class Report:
                 if len(parts) < 3 or parts[0] != "pagealloc" or "round=" not in line:
                     continue
                 runs.setdefault((parts[1], n), []).append(fields(line))
-        # Under icount, noise (interrupts, the other vCPU) only adds
+        # Under icount, noise (interrupts, timers) only adds
         # instructions: the best round is the cost of the path itself.
-        best = lambda rs, k: (min(float(r[k]) for r in rs) if rs else None)
-        for test, key, label in (
-                ("anon-light", "ns_per_page", "page fault, 256 MiB anonymous"),
-                ("file", "write_ns_per_page", "page cache write, 128 MiB tmpfs"),
-                ("file", "read_ns_per_page", "page cache read, 128 MiB tmpfs"),
-                ("anon-full", "ns_per_page", "page fault, all free memory but 64 MiB")):
-            self.row(sec, f"{label} (instructions per page, best of rounds)", "icount",
-                     {n: best(runs.get((test, n), []), key) for n in NAMES},
-                     judge=("rel", PAGEALLOC_TOL))
+        # Round 0 is the warm-up (see PAGEALLOC_OFF_TOL).
+        def best(rs, k):
+            vals = [float(r[k]) for r in rs if k in r and r.get("round") != "0"]
+            return min(vals) if vals else None
+        for test, key, label, unit in (
+                ("anon-light", "ns_per_page", "page fault, 256 MiB anonymous", "page"),
+                ("anon-light", "free_ns_per_page", "order-0 free (munmap), 256 MiB anonymous", "page"),
+                ("file", "write_ns_per_page", "page cache write, 128 MiB tmpfs", "page"),
+                ("file", "read_ns_per_page", "page cache read, 128 MiB tmpfs", "page"),
+                ("anon-full", "ns_per_page", "page fault, all free memory but 64 MiB", "page"),
+                ("thp-order3", "ns_per_folio", "order-3 THP fault, 64 MiB", "huge page"),
+                ("thp-order3", "free_ns_per_folio", "order-3 THP free (munmap), 64 MiB", "huge page"),
+                ("thp-order9", "ns_per_folio", "order-9 THP fault, 256 MiB", "huge page"),
+                ("thp-order9", "free_ns_per_folio", "order-9 THP free (munmap), 256 MiB", "huge page")):
+            rs = {n: [r for r in runs.get((test, n), [])
+                      # A round the kernel served with smaller pages
+                      # measured something else.
+                      if "huge" not in r or r["huge"] == r["folios"]]
+                  for n in NAMES}
+            if not any(rs.values()):
+                continue
+            self.row(sec, f"{label} (instructions per {unit}, best of rounds)", "icount",
+                     {n: best(rs[n], key) for n in NAMES},
+                     judge=("rel", PAGEALLOC_OFF_TOL))
         self.row(sec, "lent pages in use at the peak of the full run (fewest over the rounds)", "exact",
                  {n: best(runs.get(("anon-full", n), []), "lent_used")
                   for n in NAMES}, fmt="{:.0f}", ratio=False)
@@ -356,9 +374,10 @@ class Report:
     def goal(self, text, verdict, figures):
         self.goals.append((text, verdict, figures))
 
-    def compare(self, row, a, b, expect=0.0):
+    def compare(self, row, a, b, expect=0.0, tol=None):
         """Verdict and figures for "a matches b" on row, by the row's
-        judge; expect is the difference a - b the design accounts for."""
+        judge (tol overrides its tolerance); expect is the difference
+        a - b the design accounts for."""
         va, vb = row.values.get(a), row.values.get(b)
         if va is None or vb is None:
             return NOT_MEASURED, "no figure"
@@ -376,10 +395,10 @@ class Report:
             return (MET if va == vb else MISSED,
                     f"{row.fmt.format(va)} vs {row.fmt.format(vb)}")
         if how == "rel":
-            tol = row.judge[1]
+            tol = row.judge[1] if tol is None else tol
             return (within(va / vb - 1, tol),
                     f"{va:.1f} vs {vb:.1f} ({va / vb:.4f}); tolerance "
-                    f"{tol:.0%}")
+                    f"{tol:.1%}")
         if how == "dmb":
             tol = row.judge[1] * vb
             return (within(va - vb, tol, DMB_UNCERTAINTY_US),
@@ -480,9 +499,13 @@ class Report:
         # Page allocator.
         for row in self.rows:
             if row.section.startswith("Page allocator") and row.judge:
+                if "all free memory" in row.metric:
+                    # The reserve is in use there: reported above.
+                    continue
                 self.goal(f"Page allocator, {row.metric}: lend within "
-                          f"{PAGEALLOC_TOL:.0%} of fixed-64",
-                          *self.compare(row, "lend", REF))
+                          f"{PAGEALLOC_LEND_TOL:.1%} of fixed-64",
+                          *self.compare(row, "lend", REF,
+                                        tol=PAGEALLOC_LEND_TOL))
         # Real I/O: wall figures, judged only where the rounds are tighter
         # than the tolerance or leave no doubt.
         for (bs, qd), runs in sorted(self.fio_rounds.items(),
@@ -632,6 +655,90 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                 md.append(f"| memory burst | {n} | " + " | ".join(
                     f["burst"].get(e, "-") for e in events) + " |")
 
+    def phone(self):
+        """arm64 at phone sizes: the default pool of each contender."""
+        names = (("lend-off", "series, `swiotlb_lend=off`"),
+                 ("fixed", "upstream fixed"), ("dynamic", "upstream dynamic"),
+                 ("lend", "lending"))
+        md = []
+        for v in ("arm64", "arm64-16k"):
+            for m in ("2G", "4G", "8G"):
+                got = {}
+                for c, _ in names:
+                    for line in lines(self.out, "phone", f"{v}-{m}-{c}"):
+                        if line.startswith("phone-pool page_kb="):
+                            got[c] = fields(line)
+                if not got:
+                    continue
+                ref = got.get("lend-off", {})
+                mib = lambda d, k: (f"{num(d[k]) / 1024:.1f}"
+                                    if num(d.get(k)) is not None else "-")
+                delta = lambda d, k: (
+                    f" ({(num(d[k]) - num(ref[k])) / 1024:+.1f})"
+                    if d is not ref and num(d.get(k)) is not None and
+                    num(ref.get(k)) is not None else "")
+                for c, desc in names:
+                    d = got.get(c)
+                    if d is None:
+                        continue
+                    pool = (f"{num(d['pool_slots']) / 512:.0f}"
+                            if num(d.get("pool_slots")) is not None else "-")
+                    md.append(f"| {v} | {m} | {d.get('pageblock_kb', '-')} |"
+                              f" {desc} | {pool} | {mib(d, 'SwiotlbLent')} |"
+                              f" {mib(d, 'MemTotal')}{delta(d, 'MemTotal')} |"
+                              f" {mib(d, 'MemAvailable')}"
+                              f"{delta(d, 'MemAvailable')} |")
+        if md:
+            self.md.append("\n## The phone's pool (arm64, no swiotlb=)\n")
+            self.md.append("The default pool of an arm64 guest of phone size"
+                           " (1 MiB per GiB, for kmalloc() bouncing) on each"
+                           " contender; one idle boot each, MiB, and in"
+                           " brackets the difference to the series with"
+                           " lending off.  The lent reserve is in MemTotal:"
+                           " it is memory the rest of the system uses.\n")
+            self.md.append("| kernel | memory | pageblock KiB | contender |"
+                           " pool | lent | MemTotal | MemAvailable |")
+            self.md.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            self.md.extend(md)
+        self.phone_dmb()
+
+    def phone_dmb(self):
+        """dma_map_benchmark on the phone's kernels, under icount."""
+        names = ("fixed", "dynamic", "lend", "lend-off", "lend-16k",
+                 "lend-off-16k")
+        per = {}
+        for n in names:
+            for line in lines(self.out, "phone-dmb", n + "-icount"):
+                f = fields(line)
+                if (line.startswith("dmb threads=") and "map_us" in f
+                        and "unmap_us" in f):
+                    key = (int(f["threads"]), int(f["granule"]))
+                    per.setdefault(key, {})[n] = (
+                        float(f["map_us"]) + float(f["unmap_us"]))
+        if not per:
+            return
+        ref = {"lend": "fixed", "dynamic": "fixed", "lend-off": "fixed",
+               "lend-16k": "lend-off-16k"}
+        self.md.append("\n## The DMA fast path on arm64 (icount)\n")
+        self.md.append("dma_map_benchmark on the edu device, `swiotlb=force`,"
+                       " each kernel's default pool, one vCPU under"
+                       " `-icount shift=0,sleep=off`: map+unmap in us (100"
+                       " instructions per 0.1 us), in brackets the ratio to"
+                       " upstream's fixed pool (4 KiB pages) or to the series"
+                       " with lending off (16 KiB pages).  Two threads take"
+                       " turns on the one vCPU, as in the x86 icount runs.\n")
+        self.md.append("| threads, granule | " + " | ".join(names) + " |")
+        self.md.append("| --- |" + " --- |" * len(names))
+        for (t, g) in sorted(per):
+            row = per[(t, g)]
+            cells = []
+            for n in names:
+                v = row.get(n)
+                r = row.get(ref.get(n, ""))
+                cells.append("-" if v is None else
+                             f"{v:.1f}" + (f" ({v / r:.3f})" if r else ""))
+            self.md.append(f"| {t}, {g} | " + " | ".join(cells) + " |")
+
     def write(self):
         self.memory()
         self.dmb()
@@ -646,6 +753,12 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
         md.append("Produced by `make bench` (benchmarks/bench.sh); how to read it:"
                   " benchmarks/README.md.\n")
         md.append("```\n" + setup.strip() + "\n```\n")
+        if not any((self.out / b).exists() for b in
+                   ("memory", "dmb", "direct", "pagealloc", "fio", "reclaim")):
+            # Only the phone's benchmarks ran (BENCH_ONLY): no goals.
+            self.phone()
+            (self.out / "results.md").write_text("\n".join(md) + "\n")
+            return
         md.append("## Contenders\n")
         for i, (n, d) in enumerate(CONTENDERS):
             md.append(f"{i + 1}. `{n}`: {d}")
@@ -656,9 +769,10 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                   " flight; **noisy** = MemAvailable alone, which leaves out"
                   " the 10 to 22 MiB on the per-cpu lists; **wall** = plain"
                   " TCG, noisy from run to run"
-                  " (compare within one run, as ratios).  The icount runs of"
-                  " dma_map_benchmark and of the non-bounced path use one vCPU;"
-                  " the page allocator runs use two.\n")
+                  " (compare within one run, as ratios).  The icount runs"
+                  " (dma_map_benchmark, the non-bounced path, the page"
+                  " allocator) use one vCPU: icount counts every vCPU's"
+                  " instructions.\n")
         md.append("Each cell: the figure, then its ratio to contender 1 in"
                   " brackets.  \u2020 = measured with the series' burst driver:"
                   " contenders 1, 2 and 3 are the series' kernel with"
@@ -675,7 +789,9 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                   " behind it: memory within"
                   f" {MEM_TOL_MIB} MiB (lend: of fixed-64 less the reserve's"
                   f" {SLOT_DESC_MIB:.2f} MiB of slot descriptors), instruction"
-                  f" counts within {PAGEALLOC_TOL:.0%}, dma_map_benchmark"
+                  f" counts of the page allocator within {PAGEALLOC_OFF_TOL:.1%}"
+                  f" (lend-off) and {PAGEALLOC_LEND_TOL:.1%} (lend), of the"
+                  f" non-bounced path within {DIRECT_TOL:.0%}, dma_map_benchmark"
                   f" within {DMB_TOL:.0%} with its figures"
                   f" \u00b1{DMB_UNCERTAINTY_US} us, fio within {FIO_TOL:.0%}"
                   f" where the rounds spread less than that.  Other wall"
@@ -703,6 +819,7 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                       " `dynamic` 3, `lend` and `lend-icount` 4.\n")
             body = rec.read_text().split("\n", 1)[1]
             md.append(body.replace("\n# ", "\n### "))
+        self.phone()
         (self.out / "results.md").write_text("\n".join(md) + "\n")
 
 
