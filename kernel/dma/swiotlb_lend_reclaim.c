@@ -110,6 +110,8 @@ static const char * const worker_state_names[] = {
  * @max_ns:		Longest successful reclaim of a block.
  * @reclaimed:		Blocks taken back.
  * @failed:		Blocks that could not be taken back.
+ * @no_room:		Of those, take-backs refused because free memory could
+ *			not absorb the block's pages (-ENOMEM).
  * @relent:		Blocks lent again.
  * @waits:		Mappings that waited (a dma_map_sg() call counts once).
  * @wait_failures:	Mappings that waited and failed anyway.
@@ -139,6 +141,7 @@ struct swiotlb_lend_reclaimer {
 	u64 max_ns;
 	atomic_long_t reclaimed;
 	atomic_long_t failed;
+	atomic_long_t no_room;
 	atomic_long_t relent;
 	atomic_long_t waits;
 	atomic_long_t wait_failures;
@@ -775,10 +778,12 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 		 * shortest delay rather than backing off for up to a second
 		 * while mappings could still wait.
 		 */
-		if (ret == -ENOMEM)
+		if (ret == -ENOMEM) {
 			reclaimer.fails[c->block] = 1;
-		else if (reclaimer.fails[c->block] < U8_MAX)
+			atomic_long_inc(&reclaimer.no_room);
+		} else if (reclaimer.fails[c->block] < U8_MAX) {
 			reclaimer.fails[c->block]++;
+		}
 		atomic_long_inc(&reclaimer.failed);
 		count_vm_event(SWIOTLB_LEND_RECLAIM_FAIL);
 		pr_warn_ratelimited("cannot take back the block at pfn %#lx (%lu pages in use): %d; trying others\n",
@@ -1117,6 +1122,7 @@ static int worker_show(struct seq_file *m, void *v)
 	seq_printf(m, "lendable_blocks: %lu\n", swiotlb_lender.lendable);
 	seq_printf(m, "reclaimed: %ld\n", atomic_long_read(&reclaimer.reclaimed));
 	seq_printf(m, "failed: %ld\n", atomic_long_read(&reclaimer.failed));
+	seq_printf(m, "no_room: %ld\n", atomic_long_read(&reclaimer.no_room));
 	seq_printf(m, "relent: %ld\n", atomic_long_read(&reclaimer.relent));
 	seq_printf(m, "waits: %ld\n", atomic_long_read(&reclaimer.waits));
 	seq_printf(m, "wait_failures: %ld\n",

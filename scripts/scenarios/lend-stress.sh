@@ -63,14 +63,28 @@ stress-ng --vm 1 --vm-bytes 30% --vm-keep --memfd 1 --memfd-bytes 64M \
 	--timeout "${seconds}s" --metrics-brief >/tmp/stress.log 2>&1 &
 stress=$!
 
-# Bursts: sleepable ones must all map; atomic ones may fail, never corrupt.
+# no_room: take-backs the worker refused because free memory could not
+# absorb the block's pages (the loan is never repaid with the OOM killer).
+no_room() {
+	awk '/^no_room:/ { print $2; found = 1 } END { if (!found) print -1 }' \
+		"$d/lend_worker"
+}
+if [ "$(no_room)" -lt 0 ]; then
+	tap_fail lend-stress "lend_worker has no no_room counter"
+	return 0
+fi
+
+# Bursts: sleepable ones must all map while memory can take the loan
+# back; atomic ones may fail, never corrupt.  Each line says how many
+# take-backs were refused for room while its burst ran.
 (
 	end=$(( $(date +%s) + seconds ))
 	i=0
 	while [ "$(date +%s)" -lt "$end" ]; do
 		for mode in "bidi sleep" "from sleep" "to atomic"; do
+			refused=$(no_room)
 			echo "burst $count 65536 $mode" >"$t" || echo "write-error $mode"
-			echo "$mode $(cat "$t")"
+			echo "$mode $(cat "$t") no_room=$(( $(no_room) - refused ))"
 		done
 		i=$((i + 1))
 		# Idle for longer than the grace period now and then: re-lend.
@@ -105,7 +119,16 @@ burst_stat() {
 		}
 	} END { print r + 0 }' /tmp/bursts.log
 }
-sleep_fail=$(burst_stat sleep failed sum)
+# A sleepable mapping fails, by policy, when the take-back it waits for
+# is refused for lack of room (memory at the low watermarks, with
+# bigheap growing until the OOM killer stops it): it fails as on a
+# fixed pool of the base size.  Such bursts are counted apart; every
+# other sleepable burst must map in full, and most bursts must be of
+# that kind for the check to say anything.
+sleep_fail=$(burst_stat 'sleep.* no_room=0$' failed sum)
+excused_fail=$(burst_stat 'sleep.* no_room=[1-9][0-9]*$' failed sum)
+nsleep=$(grep -c 'sleep.* no_room=0$' /tmp/bursts.log)
+nexcused=$(grep -c 'sleep.* no_room=[1-9][0-9]*$' /tmp/bursts.log)
 atomic_fail=$(burst_stat atomic failed sum)
 verify=$(burst_stat '' verify_errors sum)
 waits=$(burst_stat sleep waits sum)
@@ -114,15 +137,17 @@ nbursts=$(grep -c 'held=' /tmp/bursts.log)
 write_errors=$(grep -c '^write-error' /tmp/bursts.log)
 echo "harness: $nbursts bursts of $count x 64 KiB: sleepable failures $sleep_fail" \
 	"($waits mappings waited, longest mapping $stall us, wait limit $(cat $d/lend_wait_ms) ms)," \
+	"$excused_fail more in $nexcused sleepable bursts with take-backs refused for room," \
 	"atomic failures $atomic_fail, verify errors $verify, write errors $write_errors;" \
 	"$io O_DIRECT round trips, $io_bad bad"
 
 grep sleep /tmp/bursts.log | grep -v ' failed=0 ' | head -n 5
 grep -i 'write' /tmp/bursts.log | head -n 5
-if [ "$nbursts" -gt 0 ] && [ "$sleep_fail" = 0 ] && [ "$write_errors" = 0 ]; then
+if [ "$nbursts" -gt 0 ] && [ "$sleep_fail" = 0 ] && [ "$write_errors" = 0 ] &&
+   [ "$nsleep" -gt "$nexcused" ]; then
 	tap_ok lend-stress/sleepable-bursts-never-fail
 else
-	tap_fail lend-stress/sleepable-bursts-never-fail "$sleep_fail failures, $write_errors write errors in $nbursts bursts"
+	tap_fail lend-stress/sleepable-bursts-never-fail "$sleep_fail failures, $write_errors write errors in $nbursts bursts; $nexcused of $((nsleep + nexcused)) sleepable bursts met take-backs refused for room"
 fi
 if [ "$verify" = 0 ] && [ "$io_bad" = 0 ] && [ "$io" -gt 0 ]; then
 	tap_ok lend-stress/data-intact
