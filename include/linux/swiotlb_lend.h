@@ -20,6 +20,7 @@ void swiotlb_lend_report_meminfo(struct seq_file *m);
 void __init init_swiotlb_reserved_pageblock(struct page *page);
 void swiotlb_lend_pause_borrowing(void);
 void swiotlb_lend_resume_borrowing(void);
+bool swiotlb_take_free_pageblock(unsigned long pfn);
 
 /**
  * swiotlb_lend_map_begin() - one wait bound for a whole sleepable map call

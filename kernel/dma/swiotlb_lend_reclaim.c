@@ -89,6 +89,9 @@ static const char * const worker_state_names[] = {
  *			a backoff ends.
  * @relend_work:	Lends blocks again after the grace period.
  * @lock:		Serializes reclaim and re-lend.
+ * @owner_lock:		Serializes a re-lend's change of its area's window
+ *			with swiotlb_lend_take_free(), which may run in any
+ *			context while the worker holds @lock.
  * @waitq:		Sleepable mappings waiting for slots.
  * @progress:		Bumped whenever the worker may have freed slots.
  * @cand:		Candidate blocks, one per area (under @lock).
@@ -109,6 +112,8 @@ static const char * const worker_state_names[] = {
  * @last_ns:		Duration of the last successful reclaim of a block.
  * @max_ns:		Longest successful reclaim of a block.
  * @reclaimed:		Blocks taken back.
+ * @taken_free:		Of those, blocks with no page in use taken at map
+ *			time (swiotlb_lend_take_free()).
  * @failed:		Blocks that could not be taken back.
  * @no_room:		Of those, take-backs refused because free memory could
  *			not absorb the block's pages (-ENOMEM).
@@ -121,6 +126,7 @@ struct swiotlb_lend_reclaimer {
 	struct delayed_work reclaim_work;
 	struct delayed_work relend_work;
 	struct mutex lock;		/* one of reclaim or re-lend at a time */
+	spinlock_t owner_lock;
 	wait_queue_head_t waitq;
 	atomic_t progress;
 	struct swiotlb_lend_candidate *cand;
@@ -140,6 +146,7 @@ struct swiotlb_lend_reclaimer {
 	u64 last_ns;
 	u64 max_ns;
 	atomic_long_t reclaimed;
+	atomic_long_t taken_free;
 	atomic_long_t failed;
 	atomic_long_t no_room;
 	atomic_long_t relent;
@@ -148,6 +155,7 @@ struct swiotlb_lend_reclaimer {
 };
 
 static struct swiotlb_lend_reclaimer reclaimer = {
+	.owner_lock = __SPIN_LOCK_UNLOCKED(reclaimer.owner_lock),
 	.relend_delay_ms = RELEND_DELAY_MS_DEFAULT,
 	.wait_ms = WAIT_MS_DEFAULT,
 };
@@ -156,20 +164,22 @@ unsigned int swiotlb_lend_area_high;
 unsigned int swiotlb_lend_area_busy;
 
 /* Set by the test driver only (CONFIG_SWIOTLB_LEND_TEST). */
-static bool worker_held;
+static enum swiotlb_lend_hold worker_held;
 
 #if IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST)
 /**
- * swiotlb_lend_hold_worker() - keep the reclaim worker from taking blocks
- * @hold:	%true to hold it, %false to let it go (it is queued then).
+ * swiotlb_lend_hold_worker() - keep blocks from being taken back
+ * @hold:	What to hold; %SWIOTLB_LEND_HOLD_NONE lets everything go (the
+ *		worker is queued then).
  *
- * For the test driver: with the worker held, a sleepable mapping that
- * finds no slots waits its whole lend_wait_ms, which no load can arrange
- * reliably.
+ * For the test driver: with every take-back held, a sleepable mapping
+ * that finds no slots waits its whole lend_wait_ms, which no load can
+ * arrange reliably; with only the worker held, blocks come back at map
+ * time alone.
  *
  * Context: Process context.
  */
-void swiotlb_lend_hold_worker(bool hold)
+void swiotlb_lend_hold_worker(enum swiotlb_lend_hold hold)
 {
 	WRITE_ONCE(worker_held, hold);
 	if (!hold)
@@ -640,6 +650,80 @@ static void note_progress(void)
 	wake_up_all(&reclaimer.waitq);
 }
 
+/**
+ * swiotlb_lend_take_free() - take back a lent block with no page in use
+ * @dev:	Device whose mapping found no free slots.
+ *
+ * A lent block that nobody borrowed needs no migration: its pageblock
+ * comes straight off the buddy free lists (swiotlb_take_free_pageblock()),
+ * so a mapping that may not sleep gets its slots at once instead of
+ * failing while the worker starts.  Areas are tried from this CPU's,
+ * their lent blocks lowest first; blocks in use are left to the worker.
+ * Bounded by the lendable blocks, each a few page lookups under the zone
+ * lock.
+ *
+ * Context: Any context.
+ * Return: %true if a block came back: search for slots again.
+ */
+bool swiotlb_lend_take_free(struct device *dev)
+{
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+	struct io_tlb_pool *pool = READ_ONCE(swiotlb_lender.pool);
+	unsigned long n, first, block, pfn, flags;
+	unsigned int i, a = 0;
+	bool taken = false;
+	u64 start;
+
+	if (!reclaimer_ready() || !atomic_long_read(&swiotlb_lender.lent) ||
+	    !dev->dma_io_tlb_mem || &dev->dma_io_tlb_mem->defpool != pool ||
+	    (IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST) &&
+	     READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_ALL))
+		return false;
+
+	start = ktime_get_ns();
+	spin_lock_irqsave(&reclaimer.owner_lock, flags);
+	for (i = 0; i < l->nareas && !taken; i++) {
+		a = (raw_smp_processor_id() + i) % l->nareas;
+		first = area_lendable(a, &n);
+		for (block = first; block < first + n; block++) {
+			pfn = swiotlb_lend_block_pfn(block);
+			if (!block_lent(block) ||
+			    zone_page_state(page_zone(pfn_to_page(pfn)),
+					    NR_FREE_SWIOTLB_PAGES) <
+			    swiotlb_lend_block_pages() ||
+			    !swiotlb_take_free_pageblock(pfn))
+				continue;
+			/* Owner first, as in reclaim_block(). */
+			swiotlb_lend_set_owner(pool, block, false);
+			if (WARN_ON_ONCE(swiotlb_area_give_slots(pool, a,
+					swiotlb_lend_block_slot(l, block),
+					l->block_nslabs))) {
+				swiotlb_lend_set_owner(pool, block, true);
+				free_contig_range(pfn, swiotlb_lend_block_pages());
+				continue;
+			}
+			taken = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&reclaimer.owner_lock, flags);
+	if (!taken)
+		return false;
+
+	atomic_long_dec(&swiotlb_lender.lent);
+	atomic_long_inc(&reclaimer.reclaimed);
+	atomic_long_inc(&reclaimer.taken_free);
+	count_vm_event(SWIOTLB_LEND_RECLAIM_SUCCESS);
+	trace_swiotlb_lend_reclaim(pfn, swiotlb_lend_block_pages(), 0, 0, 0,
+				   ktime_get_ns() - start);
+	/* Lend it again once the pool has been quiet for the grace period. */
+	WRITE_ONCE(reclaimer.last_busy, jiffies);
+	queue_delayed_work(reclaimer.wq, &reclaimer.relend_work,
+			   msecs_to_jiffies(READ_ONCE(reclaimer.relend_delay_ms)));
+	note_progress();
+	return true;
+}
+
 /* Pages of a block in use: free pages have no reference, tails count. */
 static unsigned long block_used_pages(unsigned long pfn)
 {
@@ -767,6 +851,12 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 			free_contig_range(pfn, nr_pages);
 		}
 	}
+	/*
+	 * swiotlb_lend_take_free() took the block meanwhile: its pages were
+	 * all free, and alloc_contig_range() found them in use.
+	 */
+	if (ret && !block_lent(c->block))
+		return -EAGAIN;
 	ns = ktime_get_ns() - start;
 	trace_swiotlb_lend_reclaim(pfn, nr_pages, c->used_pages, gfp, ret, ns);
 
@@ -903,9 +993,15 @@ static int relend_block(unsigned int a, unsigned long block)
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
 	unsigned long pfn = swiotlb_lend_block_pfn(block);
 	unsigned long nr_pages = swiotlb_lend_block_pages();
-	unsigned long n, first = area_lendable(a, &n), top, below;
+	unsigned long n, first = area_lendable(a, &n), top, below, flags;
 	int ret;
 
+	/*
+	 * The window ends below the lent blocks under the top one: none of
+	 * them may be given back (swiotlb_lend_take_free()) until the
+	 * window has shrunk and @block is lent.
+	 */
+	spin_lock_irqsave(&reclaimer.owner_lock, flags);
 	for (top = first + n; top > first && block_lent(top - 1); top--)
 		;
 	if (top == block + 1) {
@@ -916,12 +1012,15 @@ static int relend_block(unsigned int a, unsigned long block)
 	}
 	ret = swiotlb_area_take_slots(pool, a, area_block_slot(a, block),
 				      l->block_nslabs, area_block_slot(a, below));
+	if (!ret) {
+		/* Owner first: the pages may be anyone's once they are freed. */
+		swiotlb_lend_set_owner(pool, block, true);
+		atomic_long_inc(&swiotlb_lender.lent);
+	}
+	spin_unlock_irqrestore(&reclaimer.owner_lock, flags);
 	if (ret)
 		return ret;
-	/* Owner first: the pages may be anyone's once they are freed. */
-	swiotlb_lend_set_owner(pool, block, true);
 	free_contig_range(pfn, nr_pages);
-	atomic_long_inc(&swiotlb_lender.lent);
 	atomic_long_inc(&reclaimer.relent);
 	count_vm_event(SWIOTLB_LEND_RELEND);
 	trace_swiotlb_lend_relend(pfn, nr_pages);
@@ -1121,6 +1220,8 @@ static int worker_show(struct seq_file *m, void *v)
 		   atomic_long_read(&swiotlb_lender.lent));
 	seq_printf(m, "lendable_blocks: %lu\n", swiotlb_lender.lendable);
 	seq_printf(m, "reclaimed: %ld\n", atomic_long_read(&reclaimer.reclaimed));
+	seq_printf(m, "taken_free: %ld\n",
+		   atomic_long_read(&reclaimer.taken_free));
 	seq_printf(m, "failed: %ld\n", atomic_long_read(&reclaimer.failed));
 	seq_printf(m, "no_room: %ld\n", atomic_long_read(&reclaimer.no_room));
 	seq_printf(m, "relent: %ld\n", atomic_long_read(&reclaimer.relent));

@@ -62,11 +62,19 @@ void swiotlb_lend_kick(void);
 bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
 			     unsigned long wait_left);
 bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline);
+bool swiotlb_lend_take_free(struct device *dev);
 bool swiotlb_lend_may_grow(bool lends, long lent, bool worker_helps);
 bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem);
 unsigned long swiotlb_lend_waits(void);
 void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir);
-void swiotlb_lend_hold_worker(bool hold);
+
+/* What the test driver's hold_worker holds (CONFIG_SWIOTLB_LEND_TEST). */
+enum swiotlb_lend_hold {
+	SWIOTLB_LEND_HOLD_NONE,
+	SWIOTLB_LEND_HOLD_ALL,		/* every take-back */
+	SWIOTLB_LEND_HOLD_WORKER,	/* the worker's, not swiotlb_lend_take_free() */
+};
+void swiotlb_lend_hold_worker(enum swiotlb_lend_hold hold);
 
 /**
  * swiotlb_lend_map_deadline() - the deadline a sleepable mapping waits by
@@ -125,6 +133,11 @@ static inline unsigned long *swiotlb_lend_map_deadline(unsigned long *own)
 static inline bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem)
 {
 	return true;
+}
+
+static inline bool swiotlb_lend_take_free(struct device *dev)
+{
+	return false;
 }
 
 static inline bool swiotlb_lend_wait(struct device *dev,

@@ -100,8 +100,9 @@
  * swiotlb_find_pool() does not know: slots of a lent block (must be 0),
  * and in_reserve those in a reserve block that was taken back.
  *
- * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep the
- * reclaim worker from taking any block back, 0 to let it go again.
+ * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep any
+ * block from being taken back, 2 to hold the reclaim worker only (blocks
+ * with no page in use still come back at map time), 0 to let all go.
  *
  * /sys/kernel/debug/swiotlb_lend_test/direct: write "<loops>" to time the
  * path of a device that does not bounce (the burst device, unless
@@ -1074,7 +1075,7 @@ DEFINE_SHOW_STORE_ATTRIBUTE(direct);
 
 static int hold_worker_set(void *data, u64 val)
 {
-	if (val > 1)
+	if (val > SWIOTLB_LEND_HOLD_WORKER)
 		return -EINVAL;
 	swiotlb_lend_hold_worker(val);
 	return 0;

@@ -908,6 +908,7 @@ static void drop_pages(char *p, long *from, long end, long want, int lent,
 }
 
 static int wait_all_lent(double timeout);
+static long worker_stat(const char *key);
 
 /*
  * Movable allocations take regular memory down to the zone's high
@@ -1611,6 +1612,59 @@ TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 	fill_free(&f);
 	free(kept);
 	close(pagemap);
+}
+
+/* hold_worker: hold the reclaim worker only, not map-time take-backs. */
+#define HOLD_ONLY_WORKER	2
+
+/*
+ * A lent block with no page in use comes back at map time, in any
+ * context and without the worker: with the worker held, an atomic burst
+ * of the base pool and three quarters of the reserve maps in full once
+ * every lent block is free, and the blocks it needed are counted in
+ * taken_free.  To free them, the whole reserve is taken back first (it
+ * migrates whatever earlier tests left there) and lent again after the
+ * shortest grace period; above the high watermarks nothing borrows it
+ * meanwhile.  Without map-time take-backs every atomic mapping past the
+ * base pool failed.
+ */
+TEST_F_TIMEOUT(lend, free_blocks_come_back_at_map_time, LONG)
+{
+	long base, reserve, block_slots, lent_pages, free_lent, taken, count;
+	struct burst_result r;
+	char cmd[64], buf[256];
+
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
+	block_slots = pages_per_block() * page_kb() / 2;
+
+	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
+	ASSERT_EQ(write_long(RELEND_DELAY, 100), 0);
+	snprintf(cmd, sizeof(cmd), "burst %ld %d bidi sleep",
+		 burst_count(base + reserve) - 1, BURST_SIZE);
+	ASSERT_EQ(burst(cmd, &r), 0);
+	ASSERT_EQ(wait_all_lent(60), 0);
+	lent_pages = meminfo_kb("SwiotlbLent") / page_kb();
+	free_lent = free_lent_drained(buf, sizeof(buf));
+	ksft_print_msg("lent again: %ld of %ld lent pages free\n",
+		       free_lent, lent_pages);
+	ASSERT_EQ(free_lent, lent_pages);
+
+	taken = worker_stat("taken_free");
+	ASSERT_GE(taken, 0);
+	count = burst_count(base + reserve * 3 / 4);
+	snprintf(cmd, sizeof(cmd), "burst %ld %d to atomic", count, BURST_SIZE);
+	ASSERT_EQ(write_long(HOLD_WORKER, HOLD_ONLY_WORKER), 0);
+	EXPECT_EQ(burst(cmd, &r), 0);
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	taken = worker_stat("taken_free") - taken;
+	ksft_print_msg("%ld blocks taken at map time\n", taken);
+	EXPECT_EQ(r.failed, 0);
+	EXPECT_EQ(r.mapped, count);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(r.unowned, 0);
+	EXPECT_GE(taken, reserve * 3 / 4 / block_slots);
+	EXPECT_EQ(wait_all_lent(60), 0);
 }
 
 /*
