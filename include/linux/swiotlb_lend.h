@@ -7,6 +7,7 @@
 #ifndef _LINUX_SWIOTLB_LEND_H
 #define _LINUX_SWIOTLB_LEND_H
 
+#include <linux/alloc_tag.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -20,7 +21,9 @@ void swiotlb_lend_report_meminfo(struct seq_file *m);
 void __init init_swiotlb_reserved_pageblock(struct page *page);
 void swiotlb_lend_pause_borrowing(void);
 void swiotlb_lend_resume_borrowing(void);
-bool swiotlb_take_free_pageblock(unsigned long pfn);
+bool swiotlb_take_free_pageblock_noprof(unsigned long pfn);
+#define swiotlb_take_free_pageblock(...) \
+	alloc_hooks(swiotlb_take_free_pageblock_noprof(__VA_ARGS__))
 
 /**
  * swiotlb_lend_map_begin() - one wait bound for a whole sleepable map call

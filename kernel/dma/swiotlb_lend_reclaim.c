@@ -90,8 +90,9 @@ static const char * const worker_state_names[] = {
  * @relend_work:	Lends blocks again after the grace period.
  * @lock:		Serializes reclaim and re-lend.
  * @owner_lock:		Serializes a re-lend's change of its area's window
- *			with swiotlb_lend_take_free(), which may run in any
- *			context while the worker holds @lock.
+ *			with the blocks swiotlb_lend_take_free() gives back,
+ *			in any context, while the worker holds @lock.  Taken
+ *			before an area lock, never under a zone lock.
  * @waitq:		Sleepable mappings waiting for slots.
  * @progress:		Bumped whenever the worker may have freed slots.
  * @cand:		Candidate blocks, one per area (under @lock).
@@ -650,6 +651,34 @@ static void note_progress(void)
 	wake_up_all(&reclaimer.waitq);
 }
 
+/*
+ * Give the slots of a block taken at map time to its area.  Under
+ * owner_lock, against a re-lend that shrinks the area's window over the
+ * lent blocks below the one it lends: this one must not be among them.
+ */
+static bool give_taken_block(struct io_tlb_pool *pool, unsigned int a,
+			     unsigned long block)
+{
+	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&reclaimer.owner_lock, flags);
+	/* Owner first, as in reclaim_block(). */
+	swiotlb_lend_set_owner(pool, block, false);
+	ret = swiotlb_area_give_slots(pool, a, swiotlb_lend_block_slot(l, block),
+				      l->block_nslabs);
+	if (WARN_ON_ONCE(ret))
+		swiotlb_lend_set_owner(pool, block, true);
+	else
+		atomic_long_dec(&swiotlb_lender.lent);
+	spin_unlock_irqrestore(&reclaimer.owner_lock, flags);
+	if (ret)
+		free_contig_range(swiotlb_lend_block_pfn(block),
+				  swiotlb_lend_block_pages());
+	return !ret;
+}
+
 /**
  * swiotlb_lend_take_free() - take back a lent block with no page in use
  * @dev:	Device whose mapping found no free slots.
@@ -659,58 +688,45 @@ static void note_progress(void)
  * so a mapping that may not sleep gets its slots at once instead of
  * failing while the worker starts.  Areas are tried from this CPU's,
  * their lent blocks lowest first; blocks in use are left to the worker.
- * Bounded by the lendable blocks, each a few page lookups under the zone
- * lock.
+ * Bounded by the lendable blocks, each a lockless look at a few pages
+ * (and the zone lock, not waited for, only for a block that looks free).
  *
- * Context: Any context.
+ * Context: Any context but NMI; not in hard IRQ context on PREEMPT_RT.
  * Return: %true if a block came back: search for slots again.
  */
 bool swiotlb_lend_take_free(struct device *dev)
 {
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	struct io_tlb_pool *pool = READ_ONCE(swiotlb_lender.pool);
-	unsigned long n, first, block, pfn, flags;
-	unsigned int i, a = 0;
+	unsigned long n, first, block, pfn = 0;
+	unsigned int i, a;
 	bool taken = false;
 	u64 start;
 
 	if (!reclaimer_ready() || !atomic_long_read(&swiotlb_lender.lent) ||
 	    !dev->dma_io_tlb_mem || &dev->dma_io_tlb_mem->defpool != pool ||
+	    in_nmi() || (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()) ||
 	    (IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST) &&
 	     READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_ALL))
 		return false;
 
 	start = ktime_get_ns();
-	spin_lock_irqsave(&reclaimer.owner_lock, flags);
 	for (i = 0; i < l->nareas && !taken; i++) {
 		a = (raw_smp_processor_id() + i) % l->nareas;
 		first = area_lendable(a, &n);
 		for (block = first; block < first + n; block++) {
 			pfn = swiotlb_lend_block_pfn(block);
-			if (!block_lent(block) ||
-			    zone_page_state(page_zone(pfn_to_page(pfn)),
-					    NR_FREE_SWIOTLB_PAGES) <
-			    swiotlb_lend_block_pages() ||
-			    !swiotlb_take_free_pageblock(pfn))
-				continue;
-			/* Owner first, as in reclaim_block(). */
-			swiotlb_lend_set_owner(pool, block, false);
-			if (WARN_ON_ONCE(swiotlb_area_give_slots(pool, a,
-					swiotlb_lend_block_slot(l, block),
-					l->block_nslabs))) {
-				swiotlb_lend_set_owner(pool, block, true);
-				free_contig_range(pfn, swiotlb_lend_block_pages());
-				continue;
+			if (block_lent(block) &&
+			    swiotlb_take_free_pageblock(pfn) &&
+			    give_taken_block(pool, a, block)) {
+				taken = true;
+				break;
 			}
-			taken = true;
-			break;
 		}
 	}
-	spin_unlock_irqrestore(&reclaimer.owner_lock, flags);
 	if (!taken)
 		return false;
 
-	atomic_long_dec(&swiotlb_lender.lent);
 	atomic_long_inc(&reclaimer.reclaimed);
 	atomic_long_inc(&reclaimer.taken_free);
 	count_vm_event(SWIOTLB_LEND_RECLAIM_SUCCESS);
@@ -836,6 +852,8 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 	gfp_t gfp = 0;
 	int ret;
 
+	if (!block_lent(c->block))
+		return -EAGAIN;		/* taken at map time since */
 	if (block_may_take_back(pfn, c->used_pages))
 		ret = take_block_pages(pfn, nr_pages, &gfp);
 	else
@@ -853,7 +871,8 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 	}
 	/*
 	 * swiotlb_lend_take_free() took the block meanwhile: its pages were
-	 * all free, and alloc_contig_range() found them in use.
+	 * all free, and alloc_contig_range() found them in use.  (Taken but
+	 * not yet given, it counts as a failure: a rare race.)
 	 */
 	if (ret && !block_lent(c->block))
 		return -EAGAIN;
@@ -1017,6 +1036,8 @@ static int relend_block(unsigned int a, unsigned long block)
 		swiotlb_lend_set_owner(pool, block, true);
 		atomic_long_inc(&swiotlb_lender.lent);
 	}
+	/* Failures of an earlier loan say nothing of this one. */
+	reclaimer.fails[block] = 0;
 	spin_unlock_irqrestore(&reclaimer.owner_lock, flags);
 	if (ret)
 		return ret;
