@@ -689,7 +689,8 @@ static bool give_taken_block(struct io_tlb_pool *pool, unsigned int a,
  * failing while the worker starts.  Areas are tried from this CPU's,
  * their lent blocks lowest first; blocks in use are left to the worker.
  * Bounded by the lendable blocks, each a lockless look at a few pages
- * (and the zone lock, not waited for, only for a block that looks free).
+ * (and the zone lock, tried a bounded number of times, only for a block
+ * that looks free).
  *
  * Context: Any context but NMI; not in hard IRQ context on PREEMPT_RT.
  * Return: %true if a block came back: search for slots again.
