@@ -74,6 +74,7 @@ enum swiotlb_lend_hold {
 	SWIOTLB_LEND_HOLD_ALL,		/* every take-back */
 	SWIOTLB_LEND_HOLD_WORKER,	/* the worker's, not swiotlb_lend_take_free() */
 };
+
 void swiotlb_lend_hold_worker(enum swiotlb_lend_hold hold);
 
 /**
