@@ -44,6 +44,15 @@
  * migrating the pages in it, and frees it again, still lent:
  *	contig pfn=<first pfn> movable=<errno> swiotlb=<errno>
  *
+ * Writing "thp" frees a lent block whole, as a borrowed THP is freed: the
+ * first lent block is taken as its owner would (alloc_contig_range(),
+ * MIGRATE_SWIOTLB), made one page of pageblock order and freed as such.
+ * Its pages must be on the buddy lists at once, where a mapping that
+ * finds no slot takes a free lent block back, not parked on this CPU's
+ * per-cpu list (to_buddy= counts the free lent pages the free added to
+ * the buddy lists):
+ *	thp pfn=<first pfn> pages=<block pages> err=<errno> to_buddy=<pages>
+ *
  * Writing "drain" empties every CPU's free page lists into the buddy
  * lists (drain_all_pages()), so that nr_free_swiotlb counts every free
  * lent page before a test fills them:
@@ -423,6 +432,33 @@ static void contig_probe(void)
 	pr_info("%s", probe_result);
 }
 
+static void thp_probe(void)
+{
+	unsigned long nr_pages = 0, pfn, before, i;
+	long to_buddy = 0;
+	struct page *page;
+	int err = -ENOENT;
+
+	pfn = swiotlb_lend_first_lent_block(&nr_pages);
+	if (pfn && nr_pages == pageblock_nr_pages) {
+		err = alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_SWIOTLB,
+					 GFP_KERNEL);
+	}
+	if (!err) {
+		/* One page of pageblock order, as the allocator hands out. */
+		page = pfn_to_page(pfn);
+		for (i = 1; i < nr_pages; i++)
+			set_page_count(page + i, 0);
+		before = free_lent_pages();
+		__free_pages(page, pageblock_order);
+		to_buddy = free_lent_pages() - before;
+	}
+	snprintf(probe_result, sizeof(probe_result),
+		 "thp pfn=%#lx pages=%lu err=%d to_buddy=%ld\n", pfn, nr_pages,
+		 err, to_buddy);
+	pr_info("%s", probe_result);
+}
+
 /*
  * What the kernel's own reports say of lending: dump_page() of the first
  * page of a lent block, and show_mem(), as an OOM kill prints it.
@@ -493,6 +529,8 @@ static ssize_t alloc_probe_write(struct file *file, const char __user *ubuf,
 		lookup_probe();
 	else if (!strcmp(buf, "drain"))
 		drain_probe();
+	else if (!strcmp(buf, "thp"))
+		thp_probe();
 	else
 		count = -EINVAL;
 	mutex_unlock(&probe_lock);

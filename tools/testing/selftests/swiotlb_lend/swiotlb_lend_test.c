@@ -1120,6 +1120,38 @@ TEST_F_TIMEOUT(lend, contig_range_only_for_owner, LONG)
 	fill_free(&f);
 }
 
+/*
+ * A lent block freed whole (a borrowed THP) goes straight back to the
+ * buddy lists, where a mapping that finds no slot takes a free lent block
+ * back at once; parked on this CPU's per-cpu list it would be hidden from
+ * that until a drain.  The test driver frees the first lent block as one
+ * page of pageblock order and counts the free lent pages that added to
+ * the buddy lists.
+ */
+TEST_F_TIMEOUT(lend, freed_lent_thp_goes_to_buddy_lists, QUICK)
+{
+	unsigned long pfn, pages;
+	char buf[128];
+	long to_buddy;
+	int fields, err;
+
+	if (access(ALLOC_PROBE, W_OK))
+		SKIP(return, "no test driver (CONFIG_SWIOTLB_LEND_TEST)");
+	ASSERT_EQ(driver_command(ALLOC_PROBE, "thp", buf, sizeof(buf)), 0);
+	ksft_print_msg("%s", buf);
+	fields = sscanf(buf, "thp pfn=%lx pages=%lu err=%d to_buddy=%ld",
+			&pfn, &pages, &err, &to_buddy);
+	ASSERT_EQ(fields, 4);
+	ASSERT_NE(pfn, 0);
+	ASSERT_EQ(err, 0);
+	/*
+	 * The whole block in every run; another CPU allocating lent pages
+	 * between the driver's two reads could only lower it.  Parked on a
+	 * per-cpu list, none of it would count.
+	 */
+	EXPECT_GE(to_buddy, (long)pages / 2);
+}
+
 #define PIN_PAGES 64
 
 TEST_F_TIMEOUT(lend, longterm_pin_moves_page_out, LONG)
