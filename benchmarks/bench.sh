@@ -14,7 +14,7 @@
 . "$(dirname "$0")/../scripts/lib.sh"
 
 out=${1:-$TOP/benchmarks/results/$(date +%Y-%m-%d)-$(base_version)}
-only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim phone phone-dmb}
+only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim policy phone phone-dmb}
 # Contender 3's small initial pool, in 2 KiB slots (8 MiB).
 dyn_slabs=${BENCH_DYNAMIC_SLABS:-4096}
 
@@ -133,6 +133,9 @@ for b in $only; do
 		done ;;
 	reclaim)
 		BENCH_DYNAMIC_SLABS=$dyn_slabs "$TOP/benchmarks/reclaim.sh" "$out/reclaim" ;;
+	# When movable allocations borrow lent pages: the series' rule
+	# against CMA's and "last resort", each a kernel of its own.
+	policy) "$TOP/benchmarks/policy.sh" "$out/policy" ;;
 	# The phone's pool: arm64 (4 KiB and 16 KiB pages) at phone sizes,
 	# no swiotlb=, lending and not (the same kernel with lending off is
 	# the fixed pool, as contender 5 shows on x86).

@@ -838,6 +838,11 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                       " `dynamic` 3, `lend` and `lend-icount` 4.\n")
             body = rec.read_text().split("\n", 1)[1]
             md.append(body.replace("\n# ", "\n### "))
+        pol = self.out / "policy" / "results.md"
+        if pol.exists():
+            md.append("\n## The borrowing rule\n")
+            md.append("From `policy/results.md` (benchmarks/policy.sh).\n")
+            md.append(pol.read_text().split("\n", 1)[1])
         self.phone()
         (self.out / "results.md").write_text("\n".join(md) + "\n")
 

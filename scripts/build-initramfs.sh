@@ -14,6 +14,7 @@ profile=${2:-test}
 tree=$(awk -v v="$variant" '$1 == v {print $2}' "$TOP/configs/variants")
 case $tree in
 series) ksrc=$SRC ;;
+series+*.patch) ksrc=$BUILD/trees/$variant ;;
 base) ksrc=$BUILD/base-src ;;
 *) die "unknown kernel variant '$variant'" ;;
 esac

@@ -30,6 +30,21 @@ base)
 		git -C "$SRC" worktree add -q --detach "$ksrc" base
 	fi
 	;;
+series+*.patch)
+	# The series with one more change (a benchmark's alternative),
+	# applied afresh on the series' current commit in a tree of its own.
+	"$TOP/scripts/prepare.sh"
+	patch=$TOP/${tree#series+}
+	[ -f "$patch" ] || die "configs/variants: '$variant' has no ${tree#series+}"
+	ksrc=$BUILD/trees/$variant
+	if [ ! -d "$ksrc" ]; then
+		git -C "$SRC" worktree prune
+		git -C "$SRC" worktree add -q --detach "$ksrc" HEAD
+	fi
+	git -C "$ksrc" checkout -q -f --detach "$(git -C "$SRC" rev-parse HEAD)"
+	git -C "$ksrc" apply "$patch" ||
+		die "${tree#series+} does not apply to the series any more"
+	;;
 *) die "configs/variants: unknown tree '$tree'" ;;
 esac
 
