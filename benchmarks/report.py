@@ -708,8 +708,11 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
         if md:
             self.md.append("\n## The phone's pool (arm64, no swiotlb=)\n")
             self.md.append("The default pool of an arm64 guest of phone size"
-                           " (1 MiB per GiB, for kmalloc() bouncing) on each"
-                           " contender; one idle boot each, MiB, and in"
+                           " on each contender: 1 MiB per GiB, for kmalloc()"
+                           " bouncing, while all memory lies below ZONE_DMA's"
+                           " limit (4 GiB on -M virt, whose memory starts at"
+                           " 1 GiB), 64 MiB once some lies above it; one idle"
+                           " boot each, MiB, and in"
                            " brackets the difference to the series with"
                            " lending off.  The lent reserve is in MemTotal:"
                            " it is memory the rest of the system uses.\n")

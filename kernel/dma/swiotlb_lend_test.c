@@ -48,10 +48,16 @@
  * first lent block is taken as its owner would (alloc_contig_range(),
  * MIGRATE_SWIOTLB), made one page of pageblock order and freed as such.
  * Its pages must be on the buddy lists at once, where a mapping that
- * finds no slot takes a free lent block back, not parked on this CPU's
- * per-cpu list (to_buddy= counts the free lent pages the free added to
- * the buddy lists):
+ * finds no slot takes a free lent block back, and never pass through
+ * this CPU's per-cpu list: to_buddy= counts the free lent pages the free
+ * added to the buddy lists, pcp_freed= the pages it freed to the per-cpu
+ * list (counted even when the list, full, is flushed at once):
  *	thp pfn=<first pfn> pages=<block pages> err=<errno> to_buddy=<pages>
+ *	pcp_freed=<pages>
+ * err is -EOPNOTSUPP where a free of pageblock order never goes to a
+ * per-cpu list (nothing to test) or with allocation profiling (each of
+ * the block's pages has a tag of its own), -EBUSY if a page of the block
+ * was held by someone else.
  *
  * Writing "drain" empties every CPU's free page lists into the buddy
  * lists (drain_all_pages()), so that nr_free_swiotlb counts every free
@@ -432,30 +438,79 @@ static void contig_probe(void)
 	pr_info("%s", probe_result);
 }
 
+/* Whether a free of a pageblock's order may go to a per-cpu list at all. */
+static bool pageblock_order_on_pcp(void)
+{
+	if (pageblock_order <= PAGE_ALLOC_COSTLY_ORDER)
+		return true;
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	return pageblock_order == HPAGE_PMD_ORDER;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Make the lent block at @pfn, taken whole by its owner, one page of
+ * pageblock order.  Its pages are split pages of refcount 1; a tail
+ * someone holds a speculative reference to (a pfn walker) cannot be
+ * frozen, and then the block is freed page by page.
+ */
+static int thp_from_block(unsigned long pfn, unsigned long nr_pages)
+{
+	struct page *page = pfn_to_page(pfn);
+	unsigned long i;
+
+	for (i = 1; i < nr_pages; i++) {
+		if (!page_ref_freeze(page + i, 1))
+			break;
+	}
+	if (i == nr_pages)
+		return 0;
+	while (--i)
+		page_ref_unfreeze(page + i, 1);
+	free_contig_range(pfn, nr_pages);
+	return -EBUSY;
+}
+
 static void thp_probe(void)
 {
-	unsigned long nr_pages = 0, pfn, before, i;
-	long to_buddy = 0;
-	struct page *page;
+	unsigned long nr_pages = 0, pfn, before = 0, pcp_before = 0;
+	unsigned long to_buddy = 0, pcp_freed = 0;
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
 	int err = -ENOENT;
 
 	pfn = swiotlb_lend_first_lent_block(&nr_pages);
-	if (pfn && nr_pages == pageblock_nr_pages) {
+	if (!pageblock_order_on_pcp())
+		err = -EOPNOTSUPP;
+	/* Each tail page carries an allocation tag of its own. */
+	else if (mem_alloc_profiling_enabled())
+		err = -EOPNOTSUPP;
+	else if (pfn && nr_pages == pageblock_nr_pages)
 		err = alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_SWIOTLB,
 					 GFP_KERNEL);
-	}
+	if (!err)
+		err = thp_from_block(pfn, nr_pages);
 	if (!err) {
-		/* One page of pageblock order, as the allocator hands out. */
-		page = pfn_to_page(pfn);
-		for (i = 1; i < nr_pages; i++)
-			set_page_count(page + i, 0);
+		zone = page_zone(pfn_to_page(pfn));
+		/*
+		 * On this CPU throughout: its per-cpu list counts the pages
+		 * freed to it (free_count), whether or not they are flushed
+		 * to the buddy lists at once because the list is full.
+		 */
+		preempt_disable();
+		pcp = this_cpu_ptr(zone->per_cpu_pageset);
+		pcp_before = READ_ONCE(pcp->free_count);
 		before = free_lent_pages();
-		__free_pages(page, pageblock_order);
+		__free_pages(pfn_to_page(pfn), pageblock_order);
 		to_buddy = free_lent_pages() - before;
+		pcp_freed = READ_ONCE(pcp->free_count) - pcp_before;
+		preempt_enable();
 	}
 	snprintf(probe_result, sizeof(probe_result),
-		 "thp pfn=%#lx pages=%lu err=%d to_buddy=%ld\n", pfn, nr_pages,
-		 err, to_buddy);
+		 "thp pfn=%#lx pages=%lu err=%d to_buddy=%ld pcp_freed=%ld\n",
+		 pfn, nr_pages, err, (long)to_buddy, (long)pcp_freed);
 	pr_info("%s", probe_result);
 }
 
