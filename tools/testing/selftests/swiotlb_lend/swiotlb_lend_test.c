@@ -1151,7 +1151,7 @@ TEST_F_TIMEOUT(lend, freed_lent_thp_goes_to_buddy_lists, QUICK)
 	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
 	ASSERT_EQ(fields, 5);
 	if (err == -EOPNOTSUPP)
-		SKIP(return, "frees of pageblock order never use per-cpu lists here, or allocation profiling is on");
+		SKIP(return, "no per-cpu frees of pageblock order, or tagged pages");
 	ASSERT_NE(pfn, 0);
 	ASSERT_EQ(err, 0);
 	/*
