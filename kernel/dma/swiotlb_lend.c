@@ -583,13 +583,6 @@ static int __init swiotlb_lend_activate(void)
 		lent++;
 	}
 	/*
-	 * A pageblock freed whole may stay on the per-CPU list of the CPU
-	 * that freed it (the pageblock order is a per-CPU order with THP):
-	 * not counted in nr_free_swiotlb, and usable only by that CPU's huge
-	 * page faults.  Move the reserve to the buddy free lists.
-	 */
-	drain_all_pages(NULL);
-	/*
 	 * Only now may the worker take blocks back (kicks need a lent
 	 * block): none of it runs on a block still being lent or kept.
 	 */
