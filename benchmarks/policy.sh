@@ -10,7 +10,7 @@
 #   last  lent pages only when no regular page is left
 #         (benchmarks/policies/last.patch)
 # Each runs the bench-policy scenario (sustained pressure with swap, then
-# a sleepable burst of base + 7/8 of the reserve) ROUNDS times: lent
+# a sleepable burst of base + 3/4 of the reserve) ROUNDS times: lent
 # pages in use under pressure (what the reserve gives) and pages
 # migrated per block taken back (what it costs).
 # Writes raw logs and results.md to benchmarks/results/<date>-<base>-policy/.
@@ -49,7 +49,7 @@ done
 	echo "x86, 1 GiB, \`swiotlb=force\` (64 MiB base + 64 MiB reserve lent), 1 GiB of swap on"
 	echo "virtio-blk, a writer keeping 1.25 times memory in tmpfs files (the oldest deleted);"
 	echo "once 16 MiB are swapped, lent pages in use sampled once a second for 40 s, then a"
-	echo "sleepable burst of base + 7/8 of the reserve under the same pressure.  Swapped out:"
+	echo "sleepable burst of base + 3/4 of the reserve under the same pressure.  Swapped out:"
 	echo "pages written to swap while sampling (it varies from run to run); blocks taken back"
 	echo "(failed): take-backs done, and tries refused for room (the policy at the low"
 	echo "watermarks); ms per block is a wall time."

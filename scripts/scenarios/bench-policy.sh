@@ -3,13 +3,14 @@
 # tmpfs files, deleting the oldest, keep kswapd and direct reclaim at
 # work.  Once they swap, the lent pages in use are sampled once a
 # second for PRESSURE_S seconds: how useful the reserve is to the system.
-# Then, still under pressure, a sleepable burst maps base + 7/8 of the
+# Then, still under pressure, a sleepable burst maps base + 3/4 of the
 # reserve through the test driver and every block taken back is traced:
 # what the reserve costs to take back, in pages migrated per block.  One
 # "# bench: policy ..." line each.
 t=/sys/kernel/debug/swiotlb_lend_test/burst
 tr=/sys/kernel/tracing
 pressure_s=${PRESSURE_S:-40}
+swap_used_kb() { echo $(( $(meminfo_kb SwapTotal) - $(meminfo_kb SwapFree) )); }
 
 lent_total=$(( $(meminfo_kb SwiotlbLendTotal) / PAGE_KB ))
 [ "$lent_total" -gt 0 ] && [ -w "$t" ] || { bench "error: no lending or no test driver"; exit 1; }
@@ -38,11 +39,11 @@ spid=$!
 # Sustained pressure: sample once memory is full and reclaim swaps
 # (16 MiB out), not while the writer ramps up.
 i=0
-while [ $(( $(meminfo_kb SwapTotal) - $(meminfo_kb SwapFree) )) -lt 16384 ] && [ $i -lt 300 ]; do
+while [ "$(swap_used_kb)" -lt 16384 ] && [ $i -lt 300 ]; do
 	sleep 1
 	i=$((i + 1))
 done
-bench "policy ramp seconds=$i swap_kb=$(( $(meminfo_kb SwapTotal) - $(meminfo_kb SwapFree) ))"
+bench "policy ramp seconds=$i swap_kb=$(swap_used_kb)"
 
 s0_out=$(vmstat_val pswpout) s0_scan=$(( $(vmstat_val pgscan_kswapd) + $(vmstat_val pgscan_direct) ))
 i=0 sum=0 min=$lent_total max=0
@@ -50,7 +51,7 @@ while [ $i -lt "$pressure_s" ]; do
 	sleep 1
 	used=$(( $(meminfo_kb SwiotlbLent) / PAGE_KB - $(vmstat_val nr_free_swiotlb) ))
 	regular_kb=$(( $(meminfo_kb MemFree) - $(vmstat_val nr_free_swiotlb) * PAGE_KB ))
-	bench "policy sample t=$i lent_used=$used regular_free_kb=$regular_kb swap_kb=$(( $(meminfo_kb SwapTotal) - $(meminfo_kb SwapFree) ))"
+	bench "policy sample t=$i lent_used=$used regular_free_kb=$regular_kb swap_kb=$(swap_used_kb)"
 	sum=$((sum + used))
 	[ "$used" -ge "$min" ] || min=$used
 	[ "$used" -le "$max" ] || max=$used
@@ -63,7 +64,8 @@ bench "policy pressure seconds=$pressure_s lent_used_avg_pct=$(( sum * 100 / pre
 
 echo >"$tr/trace"
 s0=$(vmstat_val swiotlb_lend_reclaim_success) f0=$(vmstat_val swiotlb_lend_reclaim_fail)
-# base + three quarters of the reserve: the disk's swap I/O needs slots too
+# 7/8 of the pool, base + three quarters of the reserve: the disk's swap
+# I/O needs slots too
 echo "map $(( nslabs * 2048 / 65536 * 7 / 8 )) 65536 bidi sleep" >"$t"
 r=$(cat "$t")
 bench "policy burst $r reclaimed=$(( $(vmstat_val swiotlb_lend_reclaim_success) - s0 ))" \
