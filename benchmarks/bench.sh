@@ -14,7 +14,7 @@
 . "$(dirname "$0")/../scripts/lib.sh"
 
 out=${1:-$TOP/benchmarks/results/$(date +%Y-%m-%d)-$(base_version)}
-only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim policy phone phone-dmb}
+only=${BENCH_ONLY:-memory dmb direct pagealloc fio reclaim fio-burst policy phone phone-dmb}
 # Contender 3's small initial pool, in 2 KiB slots (8 MiB).
 dyn_slabs=${BENCH_DYNAMIC_SLABS:-4096}
 
@@ -39,6 +39,14 @@ lend:arm64:
 lend-off:arm64:swiotlb_lend=off
 lend-16k:arm64-16k:
 lend-off-16k:arm64-16k:swiotlb_lend=off"
+# Block I/O bursting past a 1 MiB base pool (scenario bench-fio-burst):
+# lending (32 MiB reserve), with and without bridges, against fixed pools
+# of the base and of base + reserve and a dynamic pool from the base.
+FIO_BURST_CONTENDERS="lend:default:
+lend-nobridge:default:BENCH_BRIDGE=0
+fixed-base:default:swiotlb_lend=off
+fixed-big:default:swiotlb_lend=off swiotlb=16896,force
+dynamic:dynamic:swiotlb_lend=off"
 
 guest_env=
 [ "${BENCH_QUICK:-0}" = 1 ] &&
@@ -133,6 +141,12 @@ for b in $only; do
 		done ;;
 	reclaim)
 		BENCH_DYNAMIC_SLABS=$dyn_slabs "$TOP/benchmarks/reclaim.sh" "$out/reclaim" ;;
+	fio-burst)
+		for r in $(seq "${BENCH_FIO_BURST_ROUNDS:-2}"); do
+			each fio-burst "$(echo "$FIO_BURST_CONTENDERS" | sed "s/^\([^:]*\):/\1-r$r:/")"
+		done
+		python3 "$TOP/benchmarks/fio-burst-table.py" "$out/fio-burst" \
+			>"$out/fio-burst/results.md" ;;
 	# When movable allocations borrow lent pages: the series' rule
 	# against CMA's and "last resort", each a kernel of its own.
 	policy) "$TOP/benchmarks/policy.sh" "$out/policy" ;;

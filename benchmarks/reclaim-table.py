@@ -42,7 +42,9 @@ def main():
           " full of page cache).  `failed`: mappings that failed;"
           " `stall`: the longest single mapping (for sleepable mappings on"
           " the lending pool, the wait for slots to come back); `total`:"
-          " time spent mapping the whole burst.  Wall figures are TCG and"
+          " time spent mapping the whole burst; for the lending pool, the"
+          " blocks taken back during the burst and the mappings bridged by"
+          " transient pools.  Wall figures are TCG and"
           " noisy; the icount contender's are virtual ns = instructions.\n")
     print("| burst | mode | " + " | ".join(
         f"{tag}: failed / stall / total" for tag, _, _ in CONTENDERS if tag in data) + " |")
@@ -66,7 +68,9 @@ def main():
             u = "Minstr" if unit == "instructions" else "ms"
             row.append(f"{b['failed']} / {int(b['max_map_us']) / 1000:.1f} {u}"
                        f" / {int(b['total_map_us']) / 1000:.1f} {u}"
-                       + (f" ({b['reclaimed']} blocks)" if tag.startswith("lend") else ""))
+                       + (f" ({b['reclaimed']} blocks"
+                          + (f", {b['bridged']} bridged" if "bridged" in b else "")
+                          + ")" if tag.startswith("lend") else ""))
         print("| " + " | ".join(row) + " |")
     print("\nReclaim cost per 2 MiB pageblock (swiotlb:swiotlb_lend_reclaim"
           " events, successful ones):\n")

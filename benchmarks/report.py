@@ -841,6 +841,11 @@ plot for [i=2:{len(NAMES) + 1}] 'dmb-{kind}.dat' using i:xtic(1) title columnhea
                       " `dynamic` 3, `lend` and `lend-icount` 4.\n")
             body = rec.read_text().split("\n", 1)[1]
             md.append(body.replace("\n# ", "\n### "))
+        fb = self.out / "fio-burst" / "results.md"
+        if fb.exists():
+            md.append("\n## Block I/O bursts\n")
+            md.append("From `fio-burst/results.md` (make bench's fio-burst).\n")
+            md.append(fb.read_text().split("\n", 1)[1])
         pol = self.out / "policy" / "results.md"
         if pol.exists():
             md.append("\n## The borrowing rule\n")

@@ -121,6 +121,9 @@ static const char * const worker_state_names[] = {
  * @relent:		Blocks lent again.
  * @waits:		Mappings that waited (a dma_map_sg() call counts once).
  * @wait_failures:	Mappings that waited and failed anyway.
+ * @bridge:		Whether mappings may be bridged (CONFIG_SWIOTLB_LEND_BRIDGE).
+ * @bridged:		Mappings bridged by a transient pool.
+ * @bridge_failures:	Mappings whose transient pool could not be allocated.
  */
 struct swiotlb_lend_reclaimer {
 	struct workqueue_struct *wq;
@@ -153,12 +156,16 @@ struct swiotlb_lend_reclaimer {
 	atomic_long_t relent;
 	atomic_long_t waits;
 	atomic_long_t wait_failures;
+	bool bridge;
+	atomic_long_t bridged;
+	atomic_long_t bridge_failures;
 };
 
 static struct swiotlb_lend_reclaimer reclaimer = {
 	.owner_lock = __SPIN_LOCK_UNLOCKED(reclaimer.owner_lock),
 	.relend_delay_ms = RELEND_DELAY_MS_DEFAULT,
 	.wait_ms = WAIT_MS_DEFAULT,
+	.bridge = true,
 };
 
 unsigned int swiotlb_lend_area_high;
@@ -176,7 +183,7 @@ static enum swiotlb_lend_hold worker_held;
  * For the test driver: with every take-back held, a sleepable mapping
  * that finds no slots waits its whole lend_wait_ms, which no load can
  * arrange reliably; with only the worker held, blocks come back at map
- * time alone.
+ * time alone; with map-time take-backs held, through the worker alone.
  *
  * Context: Process context.
  */
@@ -708,7 +715,8 @@ bool swiotlb_lend_take_free(struct device *dev)
 	    !dev->dma_io_tlb_mem || &dev->dma_io_tlb_mem->defpool != pool ||
 	    in_nmi() || (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()) ||
 	    (IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST) &&
-	     READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_ALL))
+	     (READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_ALL ||
+	      READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_MAP_TIME)))
 		return false;
 
 	start = ktime_get_ns();
@@ -740,6 +748,46 @@ bool swiotlb_lend_take_free(struct device *dev)
 	note_progress();
 	return true;
 }
+
+#ifdef CONFIG_SWIOTLB_LEND_BRIDGE
+/**
+ * swiotlb_lend_may_bridge() - may a mapping that found no slots be bridged
+ * @pool:	The pool the mapping was searched in.
+ *
+ * Only while blocks of the lending pool are lent: they will come back,
+ * and the bridge holds the mapping until then.  With nothing lent the
+ * pool has its full size, and a mapping that finds no slots fails as it
+ * would in a fixed pool of that size.  Not in NMI, nor where a page
+ * allocation may not run (hard IRQ context on PREEMPT_RT).
+ *
+ * Context: Any context.
+ * Return: %true if a transient pool may bridge the mapping.
+ */
+bool swiotlb_lend_may_bridge(struct io_tlb_pool *pool)
+{
+	return pool == READ_ONCE(swiotlb_lender.pool) && reclaimer_ready() &&
+	       READ_ONCE(reclaimer.bridge) &&
+	       atomic_long_read(&swiotlb_lender.lent) > 0 && !in_nmi() &&
+	       !(IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible());
+}
+
+/**
+ * swiotlb_lend_note_bridge() - count and trace a bridge
+ * @dev:	Device whose mapping found no slots.
+ * @size:	Size of the mapping, with its alignment padding.
+ * @bridged:	Whether a transient pool holds it now.
+ *
+ * Context: Any context.
+ */
+void swiotlb_lend_note_bridge(struct device *dev, size_t size, bool bridged)
+{
+	if (bridged)
+		atomic_long_inc(&reclaimer.bridged);
+	else
+		atomic_long_inc(&reclaimer.bridge_failures);
+	trace_swiotlb_lend_bridge(dev, size, bridged);
+}
+#endif /* CONFIG_SWIOTLB_LEND_BRIDGE */
 
 /* Pages of a block in use: free pages have no reference, tails count. */
 static unsigned long block_used_pages(unsigned long pfn)
@@ -930,7 +978,9 @@ static void reclaim_work_fn(struct work_struct *work)
 	int pick;
 
 	if (!reclaimer_ready() ||
-	    (IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST) && READ_ONCE(worker_held)))
+	    (IS_ENABLED(CONFIG_SWIOTLB_LEND_TEST) &&
+	     (READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_ALL ||
+	      READ_ONCE(worker_held) == SWIOTLB_LEND_HOLD_WORKER)))
 		return;
 
 	mutex_lock(&reclaimer.lock);
@@ -1156,6 +1206,12 @@ static int __init swiotlb_lend_reclaim_init(void)
 	set_wmarks(l->base_nslabs / 8, l->base_nslabs / 2);
 	/* Pairs with smp_load_acquire() in reclaimer_ready(). */
 	smp_store_release(&reclaimer.wq, wq);
+	/*
+	 * Before any device maps: bridges are looked up from now on.  Were
+	 * the pool torn down before lending, nothing would be bridged.
+	 */
+	if (IS_ENABLED(CONFIG_SWIOTLB_LEND_BRIDGE))
+		swiotlb_enable_bridging();
 	return 0;
 }
 postcore_initcall(swiotlb_lend_reclaim_init);
@@ -1225,6 +1281,21 @@ static int wait_ms_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fops_wait_ms, wait_ms_get, wait_ms_set, "%llu\n");
 
+static int bridge_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(reclaimer.bridge);
+	return 0;
+}
+
+static int bridge_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	WRITE_ONCE(reclaimer.bridge, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fops_bridge, bridge_get, bridge_set, "%llu\n");
+
 static int reclaim_latency_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "%llu %llu\n",
@@ -1250,6 +1321,12 @@ static int worker_show(struct seq_file *m, void *v)
 	seq_printf(m, "waits: %ld\n", atomic_long_read(&reclaimer.waits));
 	seq_printf(m, "wait_failures: %ld\n",
 		   atomic_long_read(&reclaimer.wait_failures));
+	if (IS_ENABLED(CONFIG_SWIOTLB_LEND_BRIDGE)) {
+		seq_printf(m, "bridged: %ld\n",
+			   atomic_long_read(&reclaimer.bridged));
+		seq_printf(m, "bridge_failures: %ld\n",
+			   atomic_long_read(&reclaimer.bridge_failures));
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(worker);
@@ -1272,6 +1349,9 @@ void swiotlb_lend_reclaim_create_debugfs(struct dentry *dir)
 				   &fops_relend_delay);
 	debugfs_create_file_unsafe("lend_wait_ms", 0600, dir, NULL,
 				   &fops_wait_ms);
+	if (IS_ENABLED(CONFIG_SWIOTLB_LEND_BRIDGE))
+		debugfs_create_file_unsafe("lend_bridge", 0600, dir, NULL,
+					   &fops_bridge);
 	debugfs_create_file("lend_reclaim_latency_us", 0400, dir, NULL,
 			    &reclaim_latency_fops);
 	debugfs_create_file("lend_worker", 0400, dir, NULL, &worker_fops);

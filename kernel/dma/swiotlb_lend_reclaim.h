@@ -32,6 +32,7 @@ struct swiotlb_lend_candidate {
 /* Slot allocator primitives, in swiotlb.c. */
 unsigned long swiotlb_area_used(struct io_tlb_pool *pool,
 				unsigned int area_index);
+void swiotlb_enable_bridging(void);
 
 #ifdef CONFIG_SWIOTLB_LEND
 
@@ -63,6 +64,8 @@ bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
 			     unsigned long wait_left);
 bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline);
 bool swiotlb_lend_take_free(struct device *dev);
+bool swiotlb_lend_may_bridge(struct io_tlb_pool *pool);
+void swiotlb_lend_note_bridge(struct device *dev, size_t size, bool bridged);
 bool swiotlb_lend_may_grow(bool lends, long lent, bool worker_helps);
 bool swiotlb_lend_mem_may_grow(struct io_tlb_mem *mem);
 unsigned long swiotlb_lend_waits(void);
@@ -73,6 +76,7 @@ enum swiotlb_lend_hold {
 	SWIOTLB_LEND_HOLD_NONE,
 	SWIOTLB_LEND_HOLD_ALL,		/* every take-back */
 	SWIOTLB_LEND_HOLD_WORKER,	/* the worker's, not swiotlb_lend_take_free() */
+	SWIOTLB_LEND_HOLD_MAP_TIME,	/* swiotlb_lend_take_free()'s, not the worker's */
 };
 
 void swiotlb_lend_hold_worker(enum swiotlb_lend_hold hold);

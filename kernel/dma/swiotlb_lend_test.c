@@ -66,14 +66,16 @@
  *
  * /sys/kernel/debug/swiotlb_lend_test/burst maps bounce buffers through
  * swiotlb for a device of its own, whatever swiotlb= says:
- *	map <count> <size> <to|from|bidi> <atomic|sleep> [warn]
+ *	map <count> <size> <to|from|bidi> <atomic|sleep> [warn] [nvme]
  *		maps <count> buffers of <size> bytes (up to 512 KiB; above
  *		256 KiB, a segment, every mapping must fail) and
  *		holds them; "atomic" maps with interrupts off and fails at
  *		once when no slots are free, "sleep" maps with
  *		DMA_ATTR_MAY_SLEEP and may wait for lent slots to come back.
  *		Failures are silent (DMA_ATTR_NO_WARN) unless "warn" asks
- *		for swiotlb's "buffer is full" warning.
+ *		for swiotlb's "buffer is full" warning.  "nvme" maps from
+ *		2.5 KiB into a page with the device's min_align_mask set to
+ *		a page, as NVMe sets it, until the burst is released.
  *		Each buffer gets its own pattern: copied in by the mapping
  *		(to, bidi), or written by the "device" (from, bidi).
  *	release [<keep>]
@@ -86,10 +88,14 @@
  * Reading it gives the result of the last command:
  *	held=<n> mapped=<n> failed=<n> verify_errors=<n> waits=<n>
  *	max_map_us=<n> total_map_us=<n> unowned=<n> min_fail_us=<n>
+ *	bridged=<n> misaligned=<n>
  * where waits counts the mappings that had to wait for slots, unowned the
  * held buffers that swiotlb_find_pool() does not know or whose page is
- * free (their block was lent while they were mapped; must be 0), and
- * min_fail_us is the shortest failed mapping (0 if none failed).
+ * free (their block was lent while they were mapped; must be 0),
+ * min_fail_us is the shortest failed mapping (0 if none failed),
+ * bridged the mappings outside the default pool (transient pools), and
+ * misaligned the mappings whose bounce buffer does not keep the bits of
+ * min_align_mask of the original (must be 0).
  *
  * /sys/kernel/debug/swiotlb_lend_test/sg: write
  * "<nents> <size> <release_ms>" to map one scatterlist of <nents> entries
@@ -117,7 +123,9 @@
  *
  * /sys/kernel/debug/swiotlb_lend_test/hold_worker: write 1 to keep any
  * block from being taken back, 2 to hold the reclaim worker only (blocks
- * with no page in use still come back at map time), 0 to let all go.
+ * with no page in use still come back at map time), 3 to hold map-time
+ * take-backs only (blocks come back through the worker alone), 0 to let
+ * all go.
  *
  * /sys/kernel/debug/swiotlb_lend_test/direct: write "<loops>" to time the
  * path of a device that does not bounce (the burst device, unless
@@ -171,6 +179,8 @@ static char probe_result[128] = "none\n";
 /* Larger than any bounce buffer: such a mapping must fail at once. */
 #define BURST_OVERSIZE		(2 * BURST_MAX_SIZE)
 #define BURST_MAX_COUNT		65536
+/* A slot and a half into a page: an aligned run starts a slot early. */
+#define BURST_NVME_OFFSET	0xa00
 
 /**
  * struct burst - bounce buffers held by the burst interface
@@ -191,6 +201,10 @@ static char probe_result[128] = "none\n";
  * @total_ns:	Time spent mapping.
  * @unowned:	Held buffers that were no longer swiotlb's at release.
  * @min_fail_ns: Shortest failed mapping, U64_MAX if none failed.
+ * @bridged:	Mappings outside the default pool.
+ * @offset:	Where in @orig the mappings start ("nvme": the device's
+ *		min_align_mask is a page meanwhile).
+ * @misaligned:	Mappings that lost the bits of min_align_mask.
  *
  * The buffers are allocated once, at boot: a burst under memory pressure
  * must not fail for the driver's own allocations.
@@ -213,6 +227,9 @@ struct burst {
 	u64 total_ns;
 	unsigned int unowned;
 	u64 min_fail_ns;
+	unsigned int bridged;
+	unsigned int offset;
+	unsigned int misaligned;
 };
 
 static struct burst burst = {
@@ -628,18 +645,37 @@ static u32 device_seed(unsigned int i)
 	return ~i;
 }
 
+/*
+ * Outside the lending pool: a transient pool bridged the mapping (none
+ * without lending; with CONFIG_SWIOTLB_DYNAMIC, its transient pools).
+ */
+static bool burst_bridged(phys_addr_t tlb)
+{
+	const struct io_tlb_pool *pool = swiotlb_lender.pool;
+
+	return pool && (tlb < pool->start || tlb >= pool->end);
+}
+
 static int burst_map(unsigned int count, size_t size,
-		     enum dma_data_direction dir, unsigned long attrs)
+		     enum dma_data_direction dir, unsigned long attrs,
+		     bool nvme)
 {
 	bool may_sleep = attrs & DMA_ATTR_MAY_SLEEP;
 	unsigned long flags, waits;
 	phys_addr_t orig, tlb;
 	unsigned int i;
+	void *src;
 	u64 start, ns;
 
 	if (burst.active)
 		return -EBUSY;
+	if (nvme && size > BURST_OVERSIZE - BURST_NVME_OFFSET)
+		return -EINVAL;
 	burst.active = true;
+	burst.offset = nvme ? BURST_NVME_OFFSET : 0;
+	if (nvme)
+		dma_set_min_align_mask(burst.dev, PAGE_SIZE - 1);
+	burst.misaligned = 0;
 	burst.count = count;
 	burst.size = size;
 	burst.dir = dir;
@@ -649,11 +685,13 @@ static int burst_map(unsigned int count, size_t size,
 	burst.total_ns = 0;
 	burst.unowned = 0;
 	burst.min_fail_ns = U64_MAX;
-	orig = virt_to_phys(burst.orig);
+	burst.bridged = 0;
+	src = burst.orig + burst.offset;
+	orig = virt_to_phys(src);
 	waits = swiotlb_lend_waits();
 
 	for (i = 0; i < count; i++) {
-		fill_pattern(burst.orig, size, i);
+		fill_pattern(src, size, i);
 		start = ktime_get_ns();
 		if (may_sleep) {
 			tlb = swiotlb_tbl_map_single(burst.dev, orig, size, 0,
@@ -672,6 +710,10 @@ static int burst_map(unsigned int count, size_t size,
 			burst.min_fail_ns = min(burst.min_fail_ns, ns);
 			continue;
 		}
+		if (burst_bridged(tlb))
+			burst.bridged++;
+		if ((tlb ^ orig) & dma_get_min_align_mask(burst.dev))
+			burst.misaligned++;
 		/* What the mapping copied in, then what the "device" writes. */
 		if (dir != DMA_FROM_DEVICE &&
 		    !check_pattern(phys_to_virt(tlb), size, i))
@@ -726,25 +768,40 @@ static void burst_release(unsigned int keep)
 		swiotlb_tbl_unmap_single(burst.dev, burst.tlb[i], burst.size,
 					 burst.dir, 0);
 		if (burst.dir != DMA_TO_DEVICE &&
-		    !check_pattern(burst.orig, burst.size, seed))
+		    !check_pattern(burst.orig + burst.offset, burst.size, seed))
 			burst.verify_errors++;
 		cond_resched();
 	}
 	burst.held = kept;
 	burst.active = kept > 0;
+	if (!burst.active && burst.offset) {
+		dma_set_min_align_mask(burst.dev, 0);
+		burst.offset = 0;
+	}
 }
 
 static int parse_burst(char *buf, unsigned int *count, size_t *size,
-		       enum dma_data_direction *dir, unsigned long *attrs)
+		       enum dma_data_direction *dir, unsigned long *attrs,
+		       bool *nvme)
 {
-	char dirs[8], mode[8], warn[8];
+	char dirs[8], mode[8], opt[2][8];
 	unsigned int sz;
-	int n;
+	int n, i;
 
-	n = sscanf(buf, "%u %u %7s %7s %7s", count, &sz, dirs, mode, warn);
-	if (n != 4 && (n != 5 || strcmp(warn, "warn")))
+	n = sscanf(buf, "%u %u %7s %7s %7s %7s", count, &sz, dirs, mode,
+		   opt[0], opt[1]);
+	if (n < 4)
 		return -EINVAL;
-	*attrs = n == 5 ? 0 : DMA_ATTR_NO_WARN;
+	*attrs = DMA_ATTR_NO_WARN;
+	*nvme = false;
+	for (i = 0; i < n - 4; i++) {
+		if (!strcmp(opt[i], "warn"))
+			*attrs &= ~DMA_ATTR_NO_WARN;
+		else if (!strcmp(opt[i], "nvme"))
+			*nvme = true;
+		else
+			return -EINVAL;
+	}
 	if (!*count || *count > BURST_MAX_COUNT || !sz || sz > BURST_OVERSIZE ||
 	    sz % sizeof(u32))
 		return -EINVAL;
@@ -772,6 +829,7 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 	unsigned int nr;
 	char buf[64];
 	size_t size;
+	bool nvme;
 	int ret;
 
 	ret = read_command(buf, sizeof(buf), ubuf, count);
@@ -790,13 +848,13 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 		if (!ret)
 			burst_release(nr);
 	} else if (!strncmp(buf, "map ", 4)) {
-		ret = parse_burst(buf + 4, &nr, &size, &dir, &attrs);
+		ret = parse_burst(buf + 4, &nr, &size, &dir, &attrs, &nvme);
 		if (!ret)
-			ret = burst_map(nr, size, dir, attrs);
+			ret = burst_map(nr, size, dir, attrs, nvme);
 	} else if (!strncmp(buf, "burst ", 6)) {
-		ret = parse_burst(buf + 6, &nr, &size, &dir, &attrs);
+		ret = parse_burst(buf + 6, &nr, &size, &dir, &attrs, &nvme);
 		if (!ret)
-			ret = burst_map(nr, size, dir, attrs);
+			ret = burst_map(nr, size, dir, attrs, nvme);
 		if (!ret)
 			burst_release(0);
 	} else {
@@ -809,12 +867,13 @@ static ssize_t burst_write(struct file *file, const char __user *ubuf,
 static int burst_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&burst.lock);
-	seq_printf(m, "held=%u mapped=%u failed=%u verify_errors=%u waits=%lu max_map_us=%llu total_map_us=%llu unowned=%u min_fail_us=%llu\n",
+	seq_printf(m, "held=%u mapped=%u failed=%u verify_errors=%u waits=%lu max_map_us=%llu total_map_us=%llu unowned=%u min_fail_us=%llu bridged=%u misaligned=%u\n",
 		   burst.held, burst.count - burst.failed, burst.failed,
 		   burst.verify_errors, burst.waits,
 		   div_u64(burst.max_ns, NSEC_PER_USEC),
 		   div_u64(burst.total_ns, NSEC_PER_USEC), burst.unowned,
-		   burst.failed ? div_u64(burst.min_fail_ns, NSEC_PER_USEC) : 0);
+		   burst.failed ? div_u64(burst.min_fail_ns, NSEC_PER_USEC) : 0,
+		   burst.bridged, burst.misaligned);
 	mutex_unlock(&burst.lock);
 	return 0;
 }
@@ -1151,6 +1210,11 @@ static ssize_t direct_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	mutex_lock(&burst.lock);
+	/* It sets the device's min_align_mask, which an "nvme" burst holds. */
+	if (burst.offset) {
+		mutex_unlock(&burst.lock);
+		return -EBUSY;
+	}
 	direct_bench(loops);
 	mutex_unlock(&burst.lock);
 	return count;
@@ -1168,7 +1232,7 @@ DEFINE_SHOW_STORE_ATTRIBUTE(direct);
 
 static int hold_worker_set(void *data, u64 val)
 {
-	if (val > SWIOTLB_LEND_HOLD_WORKER)
+	if (val > SWIOTLB_LEND_HOLD_MAP_TIME)
 		return -EINVAL;
 	swiotlb_lend_hold_worker(val);
 	return 0;

@@ -190,11 +190,17 @@ if [ "$success" -gt 0 ] && [ "$relend" -gt 0 ]; then
 else
 	tap_fail lend-stress/reserve-cycled "reclaimed $success, relent $relend"
 fi
+# Bridges (transient pools while blocks come back) are freed at unmap.
+bridge_slots=$(swiotlb_stat io_tlb_transient_nslabs)
+bridge_slots=${bridge_slots:-0}
+echo "harness: mappings bridged $(awk '/^bridged:/ { print $2 }' "$d/lend_worker")," \
+	"bridges not allocated $(awk '/^bridge_failures:/ { print $2 }' "$d/lend_worker")," \
+	"bridge slots in use $bridge_slots"
 if [ "$lent" = "$lendable" ] && [ "$listed" = "$lendable" ] &&
    [ "$worker_lent" = "$lendable" ] &&
    [ $((lent0 - success + relend)) = "$lent" ] &&
-   [ "$(swiotlb_stat io_tlb_used)" = 0 ]; then
+   [ "$(swiotlb_stat io_tlb_used)" = 0 ] && [ "$bridge_slots" = 0 ]; then
 	tap_ok lend-stress/nothing-leaked
 else
-	tap_fail lend-stress/nothing-leaked "lent $lent (lend_blocks $listed, worker $worker_lent) of $lendable; $lent0 - $success + $relend; slots in use $(swiotlb_stat io_tlb_used)"
+	tap_fail lend-stress/nothing-leaked "lent $lent (lend_blocks $listed, worker $worker_lent) of $lendable; $lent0 - $success + $relend; slots in use $(swiotlb_stat io_tlb_used), in bridges $bridge_slots"
 fi

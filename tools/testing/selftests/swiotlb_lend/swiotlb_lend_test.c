@@ -51,11 +51,15 @@
 
 static long read_long(const char *path);
 static int write_long(const char *path, long val);
+static int pool_forced(void);
 
 #define RELEND_DELAY	SWIOTLB_DEBUGFS "lend_relend_delay_ms"
 #define WAIT_MS		SWIOTLB_DEBUGFS "lend_wait_ms"
 #define WMARK_LOW	SWIOTLB_DEBUGFS "lend_wmark_low"
 #define WMARK_HIGH	SWIOTLB_DEBUGFS "lend_wmark_high"
+#define BRIDGE		SWIOTLB_DEBUGFS "lend_bridge"
+#define TRANSIENT	SWIOTLB_DEBUGFS "io_tlb_transient_nslabs"
+#define USED		SWIOTLB_DEBUGFS "io_tlb_used"
 
 #define PCP_HIGH_FRACTION "/proc/sys/vm/percpu_pagelist_high_fraction"
 #define WMARK_SCALE_FACTOR "/proc/sys/vm/watermark_scale_factor"
@@ -66,10 +70,12 @@ static int write_long(const char *path, long val);
  * The tunables, put back after each test whatever its outcome: by the
  * parent, so that a test killed on timeout (or by the OOM killer) does
  * not leave them to the next one, which would take them for the defaults.
+ * Bridging is off unless a test turns it on: the tests of take-backs and
+ * waits need mappings that find no slots to fail or wait.
  */
 FIXTURE(lend) {
 	long relend_delay, wait_ms, low, high, pcp_high_fraction;
-	long wmark_scale_factor, proactiveness, boost_factor;
+	long wmark_scale_factor, proactiveness, boost_factor, bridge;
 };
 
 FIXTURE_SETUP(lend)
@@ -82,6 +88,9 @@ FIXTURE_SETUP(lend)
 	self->wmark_scale_factor = read_long(WMARK_SCALE_FACTOR);
 	self->proactiveness = read_long(PROACTIVENESS);
 	self->boost_factor = read_long(BOOST_FACTOR);
+	self->bridge = read_long(BRIDGE);
+	if (self->bridge >= 0)
+		write_long(BRIDGE, 0);
 }
 
 FIXTURE_TEARDOWN_PARENT(lend)
@@ -100,6 +109,8 @@ FIXTURE_TEARDOWN_PARENT(lend)
 		write_long(PROACTIVENESS, self->proactiveness);
 	if (self->boost_factor >= 0)
 		write_long(BOOST_FACTOR, self->boost_factor);
+	if (self->bridge >= 0)
+		write_long(BRIDGE, self->bridge);
 	/*
 	 * A test that stopped half way must leave neither the worker held
 	 * nor a burst mapped (every later burst would fail with -EBUSY).
@@ -1391,13 +1402,13 @@ TEST_F_TIMEOUT(lend, lent_pages_are_not_bounce_buffers, LONG)
 
 struct burst_result {
 	long held, mapped, failed, verify_errors, waits, max_us, total_us;
-	long unowned, min_fail_us;
+	long unowned, min_fail_us, bridged, misaligned;
 };
 
 /* What reading the burst file gives, in two parts for the line length. */
 #define BURST_COUNTS	"held=%ld mapped=%ld failed=%ld verify_errors=%ld"
 #define BURST_TIMES	" waits=%ld max_map_us=%ld total_map_us=%ld"
-#define BURST_CHECKS	" unowned=%ld min_fail_us=%ld"
+#define BURST_CHECKS	" unowned=%ld min_fail_us=%ld bridged=%ld misaligned=%ld"
 
 /* Run a burst command; the result, or -1 if the driver is not there. */
 static int burst(const char *cmd, struct burst_result *r)
@@ -1409,7 +1420,8 @@ static int burst(const char *cmd, struct burst_result *r)
 	ksft_print_msg("%s: %s", cmd, buf);
 	if (sscanf(buf, BURST_COUNTS BURST_TIMES BURST_CHECKS, &r->held,
 		   &r->mapped, &r->failed, &r->verify_errors, &r->waits,
-		   &r->max_us, &r->total_us, &r->unowned, &r->min_fail_us) != 9)
+		   &r->max_us, &r->total_us, &r->unowned, &r->min_fail_us,
+		   &r->bridged, &r->misaligned) != 11)
 		return -1;
 	return 0;
 }
@@ -1661,6 +1673,8 @@ TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 
 /* hold_worker: hold the reclaim worker only, not map-time take-backs. */
 #define HOLD_ONLY_WORKER	2
+/* hold_worker: hold map-time take-backs only, not the worker. */
+#define HOLD_ONLY_MAP_TIME	3
 
 /*
  * A lent block with no page in use comes back at map time, in any
@@ -1723,6 +1737,104 @@ TEST_F_TIMEOUT(lend, free_blocks_come_back_at_map_time, LONG)
 	EXPECT_EQ(r.unowned, 0);
 	EXPECT_GE(taken, need);
 	EXPECT_LE(taken, need + 1);
+	EXPECT_EQ(wait_all_lent(60), 0);
+}
+
+/*
+ * While lent blocks in use come back at the worker's pace, an atomic
+ * burst outruns it: the mappings that find no slots get transient pools
+ * from free memory, found by the lookup (no buffer unowned, the data
+ * bounced both ways) and freed at unmap.  With every take-back held and
+ * seven eighths of the reserve in use by our anonymous memory, the rest
+ * of it given back (room for the bridges, in whole pageblocks: each needs
+ * 64 KiB in one piece, which GFP_NOWAIT cannot compact for), a burst of
+ * the base pool and three quarters of the reserve maps in full, bridging
+ * at least what the base cannot hold: atomic; sleepable, bridged before
+ * any wait; and from 2.5 KiB into a page with NVMe's min_align_mask,
+ * whose bridges need a slot of padding, counted as used until unmap.
+ * Bridges in use stay found with bridging turned off.  Before bridges,
+ * every mapping past the base failed.  With CONFIG_SWIOTLB_DYNAMIC (no
+ * lend_bridge file), its transient pools are the bridges (not for the
+ * NVMe case: they have no room for the padding).
+ */
+TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
+{
+	static const char * const modes[] = {
+		"bidi atomic", "bidi sleep", "bidi atomic nvme"
+	};
+	long base, reserve, count, need, bridged, bfail, transient, nkept;
+	long psz = sysconf(_SC_PAGESIZE), used0;
+	struct burst_result r;
+	static struct fill f;
+	char cmd[64], **kept;
+	int pagemap, tries;
+	size_t m;
+
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
+	if (self->bridge >= 0)
+		ASSERT_EQ(write_long(BRIDGE, 1), 0);
+	pagemap = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_GE(pagemap, 0);
+	kept = calloc(MAX_KEPT, sizeof(*kept));
+	ASSERT_NE(kept, NULL);
+
+	/* The reserve full of user memory: nothing comes back at map time. */
+	ASSERT_GT(fill_until_borrowed(&f, 8, 0), 0);
+	nkept = keep_lent_pages(&f, pagemap, kept, MAX_KEPT, 1);
+	count = burst_count(base + reserve * 3 / 4);
+	/* The bridges' buffers (nvme: twice) and a page of slots each. */
+	need = (count - burst_count(base)) * (2 * BURST_SIZE / psz + 1);
+	ksft_print_msg("reserve %ld pages: %ld free, %ld ours kept\n",
+		       reserve / 2, vmstat_val("nr_free_swiotlb"), nkept);
+	ksft_print_msg("regular free %ld, high %ld, bridges need %ld\n",
+		       regular_free(), wmark_sum("high"), need);
+	ASSERT_GE(regular_free(), wmark_sum("high") + need);
+	used0 = read_long(USED);
+
+	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		/* CONFIG_SWIOTLB_DYNAMIC's transient pools have no padding. */
+		if (self->bridge < 0 && strstr(modes[m], "nvme"))
+			continue;
+		bridged = worker_stat("bridged");
+		bfail = worker_stat("bridge_failures");
+		snprintf(cmd, sizeof(cmd), "map %ld %d %s", count, BURST_SIZE,
+			 modes[m]);
+		EXPECT_EQ(burst(cmd, &r), 0);
+		transient = read_long(TRANSIENT);
+		EXPECT_EQ(r.failed, 0);
+		EXPECT_EQ(r.mapped, count);
+		EXPECT_EQ(r.verify_errors, 0);
+		EXPECT_EQ(r.misaligned, 0);
+		EXPECT_EQ(r.waits, 0);
+		EXPECT_GE(r.bridged, count - burst_count(base));
+		/* A pool per mapping, its slots (nvme: one more) in use. */
+		EXPECT_GE(transient, r.bridged * (BURST_SIZE / 2048));
+		if (self->bridge >= 0) {
+			EXPECT_GE(worker_stat("bridged") - bridged, r.bridged);
+			EXPECT_EQ(worker_stat("bridge_failures"), bfail);
+			/* Found and freed at unmap, bridging or not. */
+			ASSERT_EQ(write_long(BRIDGE, 0), 0);
+		}
+		ASSERT_EQ(burst("release", &r), 0);
+		if (self->bridge >= 0)
+			ASSERT_EQ(write_long(BRIDGE, 1), 0);
+		EXPECT_EQ(r.verify_errors, 0);
+		EXPECT_EQ(r.unowned, 0);
+		/* Freed at unmap, never kept (another device's may be in flight). */
+		for (tries = 0; tries < 50 && (read_long(TRANSIENT) ||
+					       read_long(USED) != used0); tries++)
+			usleep(100000);
+		EXPECT_EQ(read_long(TRANSIENT), 0);
+		EXPECT_EQ(read_long(USED), used0);
+	}
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	/* What the reserve holds is intact. */
+	EXPECT_EQ(check_kept(&f, kept, nkept), 0);
+	fill_free(&f);
+	free(kept);
+	close(pagemap);
 	EXPECT_EQ(wait_all_lent(60), 0);
 }
 
@@ -2434,13 +2546,14 @@ TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
  * With the whole reserve taken back nothing is left to wait for: the
  * mappings of a burst of the whole pool and eight buffers more that find
  * no slots fail at once, and none counts as a wait that failed.  (They
- * used to wait lend_wait_ms each.)
+ * used to wait lend_wait_ms each.)  Nor is anything bridged: the pool has
+ * its full size, and one more mapping fails as in a fixed pool of it.
  */
 TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
 {
-	long base, reserve, failures;
+	long base, reserve, failures, ents, us, scoped, bridged;
 	struct burst_result r;
-	char cmd[64];
+	char cmd[64], buf[128];
 
 	if (burst_setup(_metadata, 30, &base, &reserve))
 		return;
@@ -2458,6 +2571,18 @@ TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
 	EXPECT_EQ(worker_stat("wait_failures"), failures);
 	/* Measured 0.5 ms alone, 5.7 ms beside another guest: no wait. */
 	EXPECT_LT(r.min_fail_us, WAIT_SLACK_MS * 1000);
+	/* Without swiotlb=force the driver's sg mapping does not bounce. */
+	if (self->bridge >= 0 && pool_forced()) {
+		bridged = worker_stat("bridged");
+		ASSERT_EQ(write_long(BRIDGE, 1), 0);
+		snprintf(cmd, sizeof(cmd), "1 %d 0", BURST_SIZE);
+		ASSERT_EQ(driver_command(SG, cmd, buf, sizeof(buf)), 0);
+		ksft_print_msg("sg %s: %s", cmd, buf);
+		ASSERT_EQ(sscanf(buf, "ents=%ld us=%ld scoped=%ld", &ents, &us,
+				 &scoped), 3);
+		EXPECT_EQ(ents, 0);
+		EXPECT_EQ(worker_stat("bridged"), bridged);
+	}
 	ASSERT_EQ(burst("release", &r), 0);
 	EXPECT_EQ(r.verify_errors, 0);
 	EXPECT_EQ(wait_all_lent(20), 0);
@@ -3063,7 +3188,13 @@ TEST_F_TIMEOUT(lend, stuck_area_does_not_delay_others, LONG)
 	success = vmstat_val("swiotlb_lend_reclaim_success");
 	snprintf(cmd, sizeof(cmd), "map %ld %d from sleep",
 		 burst_count(t.base + t.reserve / t.n / 4), BURST_SIZE);
+	/*
+	 * Its block may have no page in use: through the worker, not at map
+	 * time, which no backoff delays.
+	 */
+	ASSERT_EQ(write_long(HOLD_WORKER, HOLD_ONLY_MAP_TIME), 0);
 	ASSERT_EQ(burst(cmd, &r), 0);
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
 	ksft_print_msg("burst in the other area: failed %ld, waits %ld, longest %ld us\n",
 		       r.failed, r.waits, r.max_us);
 	EXPECT_EQ(r.failed, 0);
