@@ -53,6 +53,16 @@ static long read_long(const char *path);
 static int write_long(const char *path, long val);
 static int pool_forced(void);
 
+/*
+ * CONFIG_SWIOTLB_DYNAMIC: transient pools, and no lend_bridge (the
+ * bridges of a lending pool without it also count transient slots).
+ */
+static int swiotlb_dynamic(void)
+{
+	return !access(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs", R_OK) &&
+	       access(SWIOTLB_DEBUGFS "lend_bridge", R_OK);
+}
+
 #define RELEND_DELAY	SWIOTLB_DEBUGFS "lend_relend_delay_ms"
 #define WAIT_MS		SWIOTLB_DEBUGFS "lend_wait_ms"
 #define WMARK_LOW	SWIOTLB_DEBUGFS "lend_wmark_low"
@@ -1741,104 +1751,6 @@ TEST_F_TIMEOUT(lend, free_blocks_come_back_at_map_time, LONG)
 }
 
 /*
- * While lent blocks in use come back at the worker's pace, an atomic
- * burst outruns it: the mappings that find no slots get transient pools
- * from free memory, found by the lookup (no buffer unowned, the data
- * bounced both ways) and freed at unmap.  With every take-back held and
- * seven eighths of the reserve in use by our anonymous memory, the rest
- * of it given back (room for the bridges, in whole pageblocks: each needs
- * 64 KiB in one piece, which GFP_NOWAIT cannot compact for), a burst of
- * the base pool and three quarters of the reserve maps in full, bridging
- * at least what the base cannot hold: atomic; sleepable, bridged before
- * any wait; and from 2.5 KiB into a page with NVMe's min_align_mask,
- * whose bridges need a slot of padding, counted as used until unmap.
- * Bridges in use stay found with bridging turned off.  Before bridges,
- * every mapping past the base failed.  With CONFIG_SWIOTLB_DYNAMIC (no
- * lend_bridge file), its transient pools are the bridges (not for the
- * NVMe case: they have no room for the padding).
- */
-TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
-{
-	static const char * const modes[] = {
-		"bidi atomic", "bidi sleep", "bidi atomic nvme"
-	};
-	long base, reserve, count, need, bridged, bfail, transient, nkept;
-	long psz = sysconf(_SC_PAGESIZE), used0;
-	struct burst_result r;
-	static struct fill f;
-	char cmd[64], **kept;
-	int pagemap, tries;
-	size_t m;
-
-	if (burst_setup(_metadata, 60, &base, &reserve))
-		return;
-	if (self->bridge >= 0)
-		ASSERT_EQ(write_long(BRIDGE, 1), 0);
-	pagemap = open("/proc/self/pagemap", O_RDONLY);
-	ASSERT_GE(pagemap, 0);
-	kept = calloc(MAX_KEPT, sizeof(*kept));
-	ASSERT_NE(kept, NULL);
-
-	/* The reserve full of user memory: nothing comes back at map time. */
-	ASSERT_GT(fill_until_borrowed(&f, 8, 0), 0);
-	nkept = keep_lent_pages(&f, pagemap, kept, MAX_KEPT, 1);
-	count = burst_count(base + reserve * 3 / 4);
-	/* The bridges' buffers (nvme: twice) and a page of slots each. */
-	need = (count - burst_count(base)) * (2 * BURST_SIZE / psz + 1);
-	ksft_print_msg("reserve %ld pages: %ld free, %ld ours kept\n",
-		       reserve / 2, vmstat_val("nr_free_swiotlb"), nkept);
-	ksft_print_msg("regular free %ld, high %ld, bridges need %ld\n",
-		       regular_free(), wmark_sum("high"), need);
-	ASSERT_GE(regular_free(), wmark_sum("high") + need);
-	used0 = read_long(USED);
-
-	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-		/* CONFIG_SWIOTLB_DYNAMIC's transient pools have no padding. */
-		if (self->bridge < 0 && strstr(modes[m], "nvme"))
-			continue;
-		bridged = worker_stat("bridged");
-		bfail = worker_stat("bridge_failures");
-		snprintf(cmd, sizeof(cmd), "map %ld %d %s", count, BURST_SIZE,
-			 modes[m]);
-		EXPECT_EQ(burst(cmd, &r), 0);
-		transient = read_long(TRANSIENT);
-		EXPECT_EQ(r.failed, 0);
-		EXPECT_EQ(r.mapped, count);
-		EXPECT_EQ(r.verify_errors, 0);
-		EXPECT_EQ(r.misaligned, 0);
-		EXPECT_EQ(r.waits, 0);
-		EXPECT_GE(r.bridged, count - burst_count(base));
-		/* A pool per mapping, its slots (nvme: one more) in use. */
-		EXPECT_GE(transient, r.bridged * (BURST_SIZE / 2048));
-		if (self->bridge >= 0) {
-			EXPECT_GE(worker_stat("bridged") - bridged, r.bridged);
-			EXPECT_EQ(worker_stat("bridge_failures"), bfail);
-			/* Found and freed at unmap, bridging or not. */
-			ASSERT_EQ(write_long(BRIDGE, 0), 0);
-		}
-		ASSERT_EQ(burst("release", &r), 0);
-		if (self->bridge >= 0)
-			ASSERT_EQ(write_long(BRIDGE, 1), 0);
-		EXPECT_EQ(r.verify_errors, 0);
-		EXPECT_EQ(r.unowned, 0);
-		/* Freed at unmap, never kept (another device's may be in flight). */
-		for (tries = 0; tries < 50 && (read_long(TRANSIENT) ||
-					       read_long(USED) != used0); tries++)
-			usleep(100000);
-		EXPECT_EQ(read_long(TRANSIENT), 0);
-		EXPECT_EQ(read_long(USED), used0);
-	}
-	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
-	/* What the reserve holds is intact. */
-	EXPECT_EQ(check_kept(&f, kept, nkept), 0);
-	fill_free(&f);
-	free(kept);
-	close(pagemap);
-	EXPECT_EQ(wait_all_lent(60), 0);
-}
-
-/*
  * Fills down to the watermarks keep them where they are: a block stolen
  * for the fill boosts them by a pageblock until kswapd has reclaimed that
  * much, and with nothing to reclaim (no swap, page cache dropped) the
@@ -2491,7 +2403,7 @@ TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
 	int fds[2], status;
 	pid_t pid;
 
-	if (!access(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs", R_OK))
+	if (swiotlb_dynamic())
 		SKIP(return, "CONFIG_SWIOTLB_DYNAMIC: transient pools take what does not fit");
 	if (burst_setup(_metadata, 60, &base, &reserve))
 		return;
@@ -2874,7 +2786,7 @@ TEST_F_TIMEOUT(lend, dynamic_pool_not_grown_while_lent, QUICK)
 	struct burst_result r;
 	char cmd[64];
 
-	if (access(SWIOTLB_DEBUGFS "io_tlb_transient_nslabs", R_OK))
+	if (!swiotlb_dynamic())
 		SKIP(return, "no CONFIG_SWIOTLB_DYNAMIC");
 	if (burst_setup(_metadata, 30, &base, &reserve))
 		return;
@@ -3432,6 +3344,107 @@ TEST_F_TIMEOUT(lend, lent_again_like_at_boot, LONG)
 		usleep(50000);
 	}
 	EXPECT_EQ(vmstat_val("nr_free_swiotlb"), listed);
+}
+
+/*
+ * While lent blocks in use come back at the worker's pace, an atomic
+ * burst outruns it: the mappings that find no slots get transient pools
+ * from free memory, found by the lookup (no buffer unowned, the data
+ * bounced both ways) and freed at unmap.  With every take-back held and
+ * seven eighths of the reserve in use by our anonymous memory, the rest
+ * of it given back (room for the bridges, in whole pageblocks: each needs
+ * 64 KiB in one piece, which GFP_NOWAIT cannot compact for), a burst of
+ * the base pool and three quarters of the reserve maps in full, bridging
+ * at least what the base cannot hold: atomic; sleepable, bridged before
+ * any wait; and from 2.5 KiB into a page with NVMe's min_align_mask,
+ * whose bridges need a slot of padding, counted as used until unmap.
+ * Bridges in use stay found with bridging turned off.  Before bridges,
+ * every mapping past the base failed.  With CONFIG_SWIOTLB_DYNAMIC (no
+ * lend_bridge file), its transient pools are the bridges (not for the
+ * NVMe case: they have no room for the padding).  Last: the bridges are
+ * unmovable allocations of 64 KiB, which leave the pageblocks they took
+ * typed unmovable, where the fills of later tests would not go (movable
+ * allocations borrow lent pages before they steal such blocks back).
+ */
+TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
+{
+	static const char * const modes[] = {
+		"bidi atomic", "bidi sleep", "bidi atomic nvme"
+	};
+	long base, reserve, count, need, bridged, bfail, transient, nkept;
+	long psz = sysconf(_SC_PAGESIZE), used0;
+	struct burst_result r;
+	static struct fill f;
+	char cmd[64], **kept;
+	int pagemap, tries;
+	size_t m;
+
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
+	if (self->bridge >= 0)
+		ASSERT_EQ(write_long(BRIDGE, 1), 0);
+	pagemap = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_GE(pagemap, 0);
+	kept = calloc(MAX_KEPT, sizeof(*kept));
+	ASSERT_NE(kept, NULL);
+
+	/* The reserve full of user memory: nothing comes back at map time. */
+	ASSERT_GT(fill_until_borrowed(&f, 8, 0), 0);
+	nkept = keep_lent_pages(&f, pagemap, kept, MAX_KEPT, 1);
+	count = burst_count(base + reserve * 3 / 4);
+	/* The bridges' buffers (nvme: twice) and a page of slots each. */
+	need = (count - burst_count(base)) * (2 * BURST_SIZE / psz + 1);
+	ksft_print_msg("reserve %ld pages: %ld free, %ld ours kept\n",
+		       reserve / 2, vmstat_val("nr_free_swiotlb"), nkept);
+	ksft_print_msg("regular free %ld, high %ld, bridges need %ld\n",
+		       regular_free(), wmark_sum("high"), need);
+	ASSERT_GE(regular_free(), wmark_sum("high") + need);
+	used0 = read_long(USED);
+
+	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		/* CONFIG_SWIOTLB_DYNAMIC's transient pools have no padding. */
+		if (self->bridge < 0 && strstr(modes[m], "nvme"))
+			continue;
+		bridged = worker_stat("bridged");
+		bfail = worker_stat("bridge_failures");
+		snprintf(cmd, sizeof(cmd), "map %ld %d %s", count, BURST_SIZE,
+			 modes[m]);
+		EXPECT_EQ(burst(cmd, &r), 0);
+		transient = read_long(TRANSIENT);
+		EXPECT_EQ(r.failed, 0);
+		EXPECT_EQ(r.mapped, count);
+		EXPECT_EQ(r.verify_errors, 0);
+		EXPECT_EQ(r.misaligned, 0);
+		EXPECT_EQ(r.waits, 0);
+		EXPECT_GE(r.bridged, count - burst_count(base));
+		/* A pool per mapping, its slots (nvme: one more) in use. */
+		EXPECT_GE(transient, r.bridged * (BURST_SIZE / 2048));
+		if (self->bridge >= 0) {
+			EXPECT_GE(worker_stat("bridged") - bridged, r.bridged);
+			EXPECT_EQ(worker_stat("bridge_failures"), bfail);
+			/* Found and freed at unmap, bridging or not. */
+			ASSERT_EQ(write_long(BRIDGE, 0), 0);
+		}
+		ASSERT_EQ(burst("release", &r), 0);
+		if (self->bridge >= 0)
+			ASSERT_EQ(write_long(BRIDGE, 1), 0);
+		EXPECT_EQ(r.verify_errors, 0);
+		EXPECT_EQ(r.unowned, 0);
+		/* Freed at unmap, never kept (another device's may be in flight). */
+		for (tries = 0; tries < 50 && (read_long(TRANSIENT) ||
+					       read_long(USED) != used0); tries++)
+			usleep(100000);
+		EXPECT_EQ(read_long(TRANSIENT), 0);
+		EXPECT_EQ(read_long(USED), used0);
+	}
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	/* What the reserve holds is intact. */
+	EXPECT_EQ(check_kept(&f, kept, nkept), 0);
+	fill_free(&f);
+	free(kept);
+	close(pagemap);
+	EXPECT_EQ(wait_all_lent(60), 0);
 }
 
 int main(int argc, char **argv)
