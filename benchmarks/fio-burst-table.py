@@ -8,7 +8,6 @@ from pathlib import Path
 CONTENDERS = [
     ("lend", "lending: 1 MiB base pool + 32 MiB reserve (swiotlb=512,force swiotlb_lend=32M)"),
     ("lend-nobridge", "the same with bridges off (lend_bridge=0)"),
-    ("fixed-base", "fixed 1 MiB pool (swiotlb_lend=off)"),
     ("fixed-big", "fixed 33 MiB pool: base + reserve (swiotlb_lend=off swiotlb=16896,force)"),
     ("dynamic", "CONFIG_SWIOTLB_DYNAMIC from the 1 MiB pool (swiotlb_lend=off)"),
 ]
