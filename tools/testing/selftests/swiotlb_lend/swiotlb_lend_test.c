@@ -3402,7 +3402,7 @@ TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
 	used0 = read_long(USED);
 
 	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		/* CONFIG_SWIOTLB_DYNAMIC's transient pools have no padding. */
 		if (self->bridge < 0 && strstr(modes[m], "nvme"))
 			continue;
