@@ -8,7 +8,8 @@ from pathlib import Path
 CONTENDERS = [
     ("lend", "lending: 1 MiB base pool + 32 MiB reserve (swiotlb=512,force swiotlb_lend=32M)"),
     ("lend-nobridge", "the same with bridges off (lend_bridge=0)"),
-    ("fixed-big", "fixed 33 MiB pool: base + reserve (swiotlb_lend=off swiotlb=16896,force)"),
+    ("fixed-big", "fixed pool asked for base + reserve, 33 MiB (swiotlb_lend=off swiotlb=16896,force);"
+     " with two areas upstream rounds the slots up to a power of two: 64 MiB"),
     ("dynamic", "CONFIG_SWIOTLB_DYNAMIC from the 1 MiB pool (swiotlb_lend=off)"),
 ]
 
