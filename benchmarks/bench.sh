@@ -42,10 +42,9 @@ lend-off-16k:arm64-16k:swiotlb_lend=off"
 # Block I/O bursting past a 1 MiB base pool (scenario bench-fio-burst):
 # lending (32 MiB reserve), with and without bridges, against a fixed
 # pool asked for base + reserve (upstream rounds it up to 64 MiB: a pool
-# of more than one area gets a power of two slots) and a dynamic pool from
-# the base.  Not a fixed
-# 1 MiB pool: 24 requests of 1 MiB in flight ran on requeues for over
-# 5 minutes of a 10 s run (measured once).
+# of more than one area gets a power of two slots) and a dynamic pool
+# from the base.  Not a fixed 1 MiB pool: 24 requests of 1 MiB in flight
+# ran on requeues for over 5 minutes of a 10 s run (measured once).
 FIO_BURST_CONTENDERS="lend:default:
 lend-nobridge:default:BENCH_BRIDGE=0
 fixed-big:default:swiotlb_lend=off swiotlb=16896,force
