@@ -8,7 +8,8 @@
 #
 # Usage: benchmarks/bench.sh [outdir]
 # BENCH_ONLY="memory dmb ..." runs some benchmarks only (the report covers
-# what is in outdir); BENCH_QUICK=1 shortens every run (a smoke test of
+# what is in outdir); BENCH_CONTENDERS="lend lend-off" keeps only those
+# x86 contenders of this file's lists and builds only their kernels; BENCH_QUICK=1 shortens every run (a smoke test of
 # the pipeline, not figures to keep).
 
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -50,6 +51,22 @@ lend-nobridge:default:BENCH_BRIDGE=0
 fixed-big:default:swiotlb_lend=off swiotlb=16896,force
 dynamic:dynamic:swiotlb_lend=off"
 
+# The lines of contender list $1 whose name is in BENCH_CONTENDERS.
+pick() {
+	local line
+	[ -n "${BENCH_CONTENDERS:-}" ] || { echo "$1"; return; }
+	while IFS= read -r line; do
+		case " $BENCH_CONTENDERS " in *" ${line%%:*} "*) echo "$line" ;; esac
+	done <<<"$1"
+}
+CONTENDERS=$(pick "$CONTENDERS")
+STANDINS=$(pick "$STANDINS")
+FIO_BURST_CONTENDERS=$(pick "$FIO_BURST_CONTENDERS")
+x86_variants="default baseline baseline-dynamic dynamic"
+[ -z "${BENCH_CONTENDERS:-}" ] ||
+	x86_variants=$(printf '%s\n' "$CONTENDERS" "$STANDINS" "$FIO_BURST_CONTENDERS" |
+		cut -s -d: -f2 | sort -u | tr '\n' ' ')
+
 guest_env=
 [ "${BENCH_QUICK:-0}" = 1 ] &&
 	guest_env="BENCH_HOLD_S=1 BENCH_IDLE_S=7 BENCH_DMB_S=1 BENCH_DMB_THREADS=1 BENCH_DIRECT_LOOPS=20000 BENCH_PA_ROUNDS=1 BENCH_FIO_S=2"
@@ -57,7 +74,7 @@ guest_env=
 "$TOP/scripts/deps.sh"
 step "bench: base $BASE_PKG $(base_version), writing ${out#"$TOP"/}"
 if [ -n "$(echo " $only " | sed 's/ phone-dmb / /g; s/ phone / /g' | tr -d ' ')" ]; then
-	for v in default baseline baseline-dynamic dynamic; do
+	for v in $x86_variants; do
 		"$TOP/scripts/build-kernel.sh" "$v" >/dev/null
 		"$TOP/scripts/build-initramfs.sh" "$v" bench >/dev/null
 	done

@@ -75,13 +75,6 @@ enum worker_state {
 	WORKER_BACKOFF,
 };
 
-static const char * const worker_state_names[] = {
-	[WORKER_IDLE]		= "idle",
-	[WORKER_RECLAIMING]	= "reclaiming",
-	[WORKER_RELENDING]	= "relending",
-	[WORKER_BACKOFF]	= "backoff",
-};
-
 /**
  * struct swiotlb_lend_reclaimer - reclaim and re-lend state
  * @wq:			Unbound, freezable workqueue with a rescuer.
@@ -485,6 +478,22 @@ static void kick(struct workqueue_struct *wq)
 }
 
 /**
+ * swiotlb_lend_want_bridges() - the pool ran short: bridges may be needed
+ *
+ * With blocks lent, a pool short of slots may soon have mappings to
+ * bridge: have lookups find bridges from now on (once; not while bridging
+ * is turned off).
+ *
+ * Context: Any context but NMI.
+ */
+void swiotlb_lend_want_bridges(void)
+{
+	if (reclaimer_ready() && atomic_long_read(&swiotlb_lender.lent) &&
+	    READ_ONCE(reclaimer.bridge))
+		swiotlb_want_bridging();
+}
+
+/**
  * swiotlb_lend_kick() - queue the reclaim worker, unless every area backs off
  *
  * Context: Any context, hard IRQ included.
@@ -506,10 +515,14 @@ void swiotlb_lend_kick(void)
  * @area:	Index of the area.
  * @area_free:	Free slots of the area.
  *
- * Below the low share the worker is queued, unless that area backs off:
- * a stuck block of another area does not silence this one.
+ * Below the high share, the first time, the bridge lookup is patched in:
+ * a burst may soon find no slots before lent blocks are back.  (Not as
+ * soon as the area could not lend again: that is a block higher, and
+ * where blocks are large, every slot of the area.)  Below the low share
+ * the worker is queued, unless that area backs off: a stuck block of
+ * another area does not silence this one.
  *
- * Context: Any context, hard IRQ included.
+ * Context: Any context but NMI.
  */
 void __swiotlb_lend_note_free(unsigned int area, unsigned int area_free)
 {
@@ -520,8 +533,11 @@ void __swiotlb_lend_note_free(unsigned int area, unsigned int area_free)
 	/* Write only when the value changes: the line stays shared. */
 	if (READ_ONCE(reclaimer.last_busy) != now)
 		WRITE_ONCE(reclaimer.last_busy, now);
-	if (area_free >= READ_ONCE(reclaimer.area_low) || !wq ||
-	    !atomic_long_read(&swiotlb_lender.lent) ||
+	if (!wq || !atomic_long_read(&swiotlb_lender.lent))
+		return;
+	if (area_free < READ_ONCE(swiotlb_lend_area_high))
+		swiotlb_lend_want_bridges();
+	if (area_free >= READ_ONCE(reclaimer.area_low) ||
 	    area_backoff_left(area, now))
 		return;
 	kick(wq);
@@ -1206,12 +1222,6 @@ static int __init swiotlb_lend_reclaim_init(void)
 	set_wmarks(l->base_nslabs / 8, l->base_nslabs / 2);
 	/* Pairs with smp_load_acquire() in reclaimer_ready(). */
 	smp_store_release(&reclaimer.wq, wq);
-	/*
-	 * Before any device maps: bridges are looked up from now on.  Were
-	 * the pool torn down before lending, nothing would be bridged.
-	 */
-	if (IS_ENABLED(CONFIG_SWIOTLB_LEND_BRIDGE))
-		swiotlb_enable_bridging();
 	return 0;
 }
 postcore_initcall(swiotlb_lend_reclaim_init);
@@ -1305,6 +1315,13 @@ static int reclaim_latency_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(reclaim_latency);
 
+static const char * const worker_state_names[] = {
+	[WORKER_IDLE]		= "idle",
+	[WORKER_RECLAIMING]	= "reclaiming",
+	[WORKER_RELENDING]	= "relending",
+	[WORKER_BACKOFF]	= "backoff",
+};
+
 static int worker_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "state: %s\n",
@@ -1326,6 +1343,8 @@ static int worker_show(struct seq_file *m, void *v)
 			   atomic_long_read(&reclaimer.bridged));
 		seq_printf(m, "bridge_failures: %ld\n",
 			   atomic_long_read(&reclaimer.bridge_failures));
+		seq_printf(m, "bridge_lookup: %d\n",
+			   swiotlb_bridge_lookup_state());
 	}
 	return 0;
 }

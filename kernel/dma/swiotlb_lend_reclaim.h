@@ -32,7 +32,25 @@ struct swiotlb_lend_candidate {
 /* Slot allocator primitives, in swiotlb.c. */
 unsigned long swiotlb_area_used(struct io_tlb_pool *pool,
 				unsigned int area_index);
-void swiotlb_enable_bridging(void);
+#ifdef CONFIG_SWIOTLB_LEND_BRIDGE
+void swiotlb_want_bridging(void);
+bool swiotlb_bridge_lookup_ready(void);
+int swiotlb_bridge_lookup_state(void);
+#else
+static inline void swiotlb_want_bridging(void)
+{
+}
+
+static inline bool swiotlb_bridge_lookup_ready(void)
+{
+	return false;
+}
+
+static inline int swiotlb_bridge_lookup_state(void)
+{
+	return 0;
+}
+#endif
 
 #ifdef CONFIG_SWIOTLB_LEND
 
@@ -60,6 +78,7 @@ unsigned long swiotlb_lend_retry_delay(unsigned int fails);
 
 void __swiotlb_lend_note_free(unsigned int area, unsigned int area_free);
 void swiotlb_lend_kick(void);
+void swiotlb_lend_want_bridges(void);
 bool swiotlb_lend_wait_helps(bool lends, long lent, unsigned long backoff_left,
 			     unsigned long wait_left);
 bool swiotlb_lend_wait(struct device *dev, unsigned long *deadline);
@@ -107,7 +126,8 @@ static inline unsigned long *swiotlb_lend_map_deadline(unsigned long *own)
  * that the worker hears of it: the grace period before lending again
  * starts over.
  *
- * Context: Any context; no locks taken unless the worker must be queued.
+ * Context: Any context but NMI; no locks taken unless the worker or the
+ * bridge lookup must be queued.
  */
 static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
 					  unsigned int area,
@@ -127,6 +147,10 @@ static inline void swiotlb_lend_note_free(struct io_tlb_pool *pool,
 }
 
 static inline void swiotlb_lend_kick(void)
+{
+}
+
+static inline void swiotlb_lend_want_bridges(void)
 {
 }
 

@@ -6,6 +6,27 @@ hw=$(swiotlb_stat io_tlb_used_hiwater)
 echo "io_tlb_used_hiwater $hw"
 if [ "$hw" = 0 ]; then tap_ok no-bouncing
 else tap_fail no-bouncing "hiwater $hw: direct DMA went through bounce buffers"; fi
+# Nor did the pool ever run short: addresses outside it are looked up
+# without the bridge search (patched in only then; lend_worker's
+# bridge_lookup: 0 off, 1 being patched in, 2 on).
+bridge_lookup() {
+	sed -n 's/^bridge_lookup: //p' /sys/kernel/debug/swiotlb/lend_worker
+}
+lookup=$(bridge_lookup)
+echo "bridge_lookup $lookup"
+if [ "$lookup" = 0 ]; then tap_ok no-bridge-lookup
+else tap_fail no-bridge-lookup "bridge_lookup '$lookup' with nothing bounced"; fi
+# A light load does not run the pool short: 1 MiB of bounce buffers in a
+# 64 MiB pool, and a mapping larger than a segment, which fails whatever
+# the pool holds and which no bridge could take.
+t=/sys/kernel/debug/swiotlb_lend_test/burst
+echo "map 16 65536 bidi atomic" >"$t" && echo "light: $(cat "$t")" && echo release >"$t"
+echo "map 1 327680 to atomic" >"$t" && echo "oversized: $(cat "$t")" && echo release >"$t"
+sleep 1
+lookup=$(bridge_lookup)
+echo "bridge_lookup $lookup after a light load"
+if [ "$lookup" = 0 ]; then tap_ok light-load-no-bridge-lookup
+else tap_fail light-load-no-bridge-lookup "bridge_lookup '$lookup' after 16 mappings of 64 KiB and one too large"; fi
 # Last: its control maps one bounce buffer on purpose.
 run_kselftest swiotlb_lend /selftests/swiotlb_lend/swiotlb_lend_test \
 	-t lent_pages_are_not_bounce_buffers

@@ -1512,6 +1512,87 @@ static long burst_count(long slots)
 	return slots * 2048 / BURST_SIZE;
 }
 
+/* lend_worker's bridge_lookup: 0 off, 1 being patched in, 2 on. */
+#define LOOKUP_ON	2
+
+/* Poll up to @timeout seconds for bridge_lookup to read @state. */
+static long wait_bridge_lookup(long state, double timeout)
+{
+	long now = worker_stat("bridge_lookup");
+	int tries;
+
+	for (tries = 0; now != state && tries < timeout * 10; tries++) {
+		usleep(100000);
+		now = worker_stat("bridge_lookup");
+	}
+	return now;
+}
+
+/*
+ * Map one buffer with the driver's sg interface (DMA_ATTR_MAY_SLEEP, bounced
+ * with swiotlb=force) and unmap it: the entries mapped, -1 on error.
+ */
+static long sg_map_one(struct __test_metadata *_metadata)
+{
+	long ents, us, scoped;
+	char cmd[32], buf[128];
+
+	snprintf(cmd, sizeof(cmd), "1 %d 0", BURST_SIZE);
+	if (driver_command(SG, cmd, buf, sizeof(buf)))
+		return -1;
+	ksft_print_msg("sg %s: %s", cmd, buf);
+	if (sscanf(buf, "ents=%ld us=%ld scoped=%ld", &ents, &us, &scoped) != 3)
+		return -1;
+	EXPECT_EQ(scoped, 0);
+	return ents;
+}
+
+/*
+ * Bridges are freed at unmap, never kept: within 5 s (another device's may
+ * be in flight) no transient slot is left and io_tlb_used is @used0 again.
+ */
+static void expect_bridges_freed(struct __test_metadata *_metadata,
+				 long used0)
+{
+	int tries;
+
+	for (tries = 0; tries < 50 && (read_long(TRANSIENT) ||
+				       read_long(USED) != used0); tries++)
+		usleep(100000);
+	EXPECT_EQ(read_long(TRANSIENT), 0);
+	EXPECT_EQ(read_long(USED), used0);
+}
+
+/*
+ * The bridge lookup is patched in the first time the pool runs short with
+ * blocks lent and bridging on, and nothing is bridged before it is: have
+ * it on for a test of what bridges do (or do not do).  A burst of the
+ * base pool, every take-back held, with bridging on for it; the buffers
+ * come back intact and the pool as it was.
+ */
+static void prime_bridge_lookup(struct __test_metadata *_metadata, long base)
+{
+	long bridge = read_long(BRIDGE), used0 = read_long(USED);
+	struct burst_result r;
+	char cmd[64];
+
+	if (worker_stat("bridge_lookup") == LOOKUP_ON)
+		return;
+	ASSERT_GE(bridge, 0);
+	ASSERT_EQ(write_long(BRIDGE, 1), 0);
+	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
+	snprintf(cmd, sizeof(cmd), "map %ld %d bidi atomic", burst_count(base),
+		 BURST_SIZE);
+	EXPECT_EQ(burst(cmd, &r), 0);
+	ASSERT_EQ(burst("release", &r), 0);
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	ASSERT_EQ(write_long(BRIDGE, bridge), 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(r.unowned, 0);
+	expect_bridges_freed(_metadata, used0);
+	ASSERT_EQ(wait_bridge_lookup(LOOKUP_ON, 5), LOOKUP_ON);
+}
+
 /*
  * Give back our pages outside lent blocks until regular free memory is at
  * least @target pages: the reserve stays full of our memory.  Pages on
@@ -2455,6 +2536,53 @@ TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
 }
 
 /*
+ * The bridge lookup stays out of swiotlb_find_pool() until a lending pool
+ * first runs short with bridging on.  Every test before this one runs with
+ * bridging off, and a boot uses a sliver of the pool, so it is off here.
+ * With bridging off, a burst of the base pool and eight buffers more (the
+ * eight fail: every take-back held) patches nothing in; with it on, one
+ * sleepable mapping that fails against the full pool does (swiotlb=force:
+ * the driver's sg mapping bounces), and no note of the pool running short
+ * could have.  The burst comes back intact.
+ */
+TEST_F_TIMEOUT(lend, bridge_lookup_patched_in_when_short, LONG)
+{
+	long base, reserve;
+	struct burst_result r;
+	char cmd[64];
+
+	if (self->bridge < 0)
+		SKIP(return, "no bridges (CONFIG_SWIOTLB_LEND_BRIDGE)");
+	if (burst_setup(_metadata, 60, &base, &reserve))
+		return;
+	ASSERT_EQ(worker_stat("bridge_lookup"), 0);
+
+	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
+	snprintf(cmd, sizeof(cmd), "map %ld %d bidi atomic",
+		 burst_count(base) + 8, BURST_SIZE);
+	EXPECT_EQ(burst(cmd, &r), 0);
+	EXPECT_GE(r.failed, 8);
+	EXPECT_EQ(r.bridged, 0);
+	/* The work item would have run by now (measured: under 10 ms). */
+	usleep(1000000);
+	EXPECT_EQ(worker_stat("bridge_lookup"), 0);
+
+	if (pool_forced()) {
+		ASSERT_EQ(write_long(BRIDGE, 1), 0);
+		EXPECT_GE(sg_map_one(_metadata), 0);
+		EXPECT_EQ(wait_bridge_lookup(LOOKUP_ON, 5), LOOKUP_ON);
+		ASSERT_EQ(write_long(BRIDGE, 0), 0);
+	} else {
+		ksft_print_msg("no swiotlb=force: the sg mapping does not bounce\n");
+	}
+	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
+	ASSERT_EQ(burst("release", &r), 0);
+	EXPECT_EQ(r.verify_errors, 0);
+	EXPECT_EQ(r.unowned, 0);
+	EXPECT_EQ(wait_all_lent(60), 0);
+}
+
+/*
  * With the whole reserve taken back nothing is left to wait for: the
  * mappings of a burst of the whole pool and eight buffers more that find
  * no slots fail at once, and none counts as a wait that failed.  (They
@@ -2463,12 +2591,17 @@ TEST_F_TIMEOUT(lend, sleepable_mapping_waits_for_reclaim, LONG)
  */
 TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
 {
-	long base, reserve, failures, ents, us, scoped, bridged;
+	long base, reserve, failures, bridged;
 	struct burst_result r;
-	char cmd[64], buf[128];
+	char cmd[64];
 
 	if (burst_setup(_metadata, 30, &base, &reserve))
 		return;
+	/* Bridges could be made: none is, with nothing lent. */
+	if (self->bridge >= 0) {
+		prime_bridge_lookup(_metadata, base);
+		ASSERT_EQ(wait_all_lent(30), 0);
+	}
 	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
 	failures = worker_stat("wait_failures");
 	ASSERT_GE(failures, 0);
@@ -2487,12 +2620,7 @@ TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
 	if (self->bridge >= 0 && pool_forced()) {
 		bridged = worker_stat("bridged");
 		ASSERT_EQ(write_long(BRIDGE, 1), 0);
-		snprintf(cmd, sizeof(cmd), "1 %d 0", BURST_SIZE);
-		ASSERT_EQ(driver_command(SG, cmd, buf, sizeof(buf)), 0);
-		ksft_print_msg("sg %s: %s", cmd, buf);
-		ASSERT_EQ(sscanf(buf, "ents=%ld us=%ld scoped=%ld", &ents, &us,
-				 &scoped), 3);
-		EXPECT_EQ(ents, 0);
+		EXPECT_EQ(sg_map_one(_metadata), 0);
 		EXPECT_EQ(worker_stat("bridged"), bridged);
 	}
 	ASSERT_EQ(burst("release", &r), 0);
@@ -2675,6 +2803,11 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
 
 	if (burst_setup(_metadata, 30, &base, &reserve))
 		return;
+	/* Bridges could be made: none is, with bridging off. */
+	if (self->bridge >= 0) {
+		prime_bridge_lookup(_metadata, base);
+		ASSERT_EQ(wait_all_lent(30), 0);
+	}
 	wait_ms = read_long(WAIT_MS);
 	ASSERT_GT(wait_ms, 0);
 	failures = worker_stat("wait_failures");
@@ -3376,13 +3509,16 @@ TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
 	struct burst_result r;
 	static struct fill f;
 	char cmd[64], **kept;
-	int pagemap, tries;
+	int pagemap;
 	size_t m;
 
 	if (burst_setup(_metadata, 60, &base, &reserve))
 		return;
-	if (self->bridge >= 0)
+	if (self->bridge >= 0) {
+		prime_bridge_lookup(_metadata, base);
+		ASSERT_EQ(wait_all_lent(60), 0);
 		ASSERT_EQ(write_long(BRIDGE, 1), 0);
+	}
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	ASSERT_GE(pagemap, 0);
 	kept = calloc(MAX_KEPT, sizeof(*kept));
@@ -3431,12 +3567,7 @@ TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
 			ASSERT_EQ(write_long(BRIDGE, 1), 0);
 		EXPECT_EQ(r.verify_errors, 0);
 		EXPECT_EQ(r.unowned, 0);
-		/* Freed at unmap, never kept (another device's may be in flight). */
-		for (tries = 0; tries < 50 && (read_long(TRANSIENT) ||
-					       read_long(USED) != used0); tries++)
-			usleep(100000);
-		EXPECT_EQ(read_long(TRANSIENT), 0);
-		EXPECT_EQ(read_long(USED), used0);
+		expect_bridges_freed(_metadata, used0);
 	}
 	ASSERT_EQ(write_long(HOLD_WORKER, 0), 0);
 	/* What the reserve holds is intact. */
