@@ -1719,7 +1719,7 @@ static long check_kept(struct fill *f, char **kept, long n)
 
 TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 {
-	long base, reserve, used, success, free_lent, nkept;
+	long base, reserve, used, success, free_lent, nkept, count;
 	struct burst_result r;
 	static struct fill f;
 	char cmd[64], **kept;
@@ -1741,14 +1741,21 @@ TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 		       reserve / 2, used, nkept, regular_free());
 	ASSERT_GE(used, reserve / 2 / 2);
 
-	/* More than the base pool: three quarters of the reserve too. */
+	/*
+	 * More than the base pool: three quarters of the reserve too, but
+	 * for eight mappings.  The writeback of the page cache just written
+	 * bounces too: with 16 KiB pages three quarters of the reserve are
+	 * exactly three of its four blocks, and one slot of writeback in
+	 * flight made the last mapping need the fourth, which had no room
+	 * to come back (once in a make test).  Still three blocks needed.
+	 */
 	success = vmstat_val("swiotlb_lend_reclaim_success");
-	snprintf(cmd, sizeof(cmd), "map %ld %d bidi sleep",
-		 burst_count(base + reserve * 3 / 4), BURST_SIZE);
+	count = burst_count(base + reserve * 3 / 4) - 8;
+	snprintf(cmd, sizeof(cmd), "map %ld %d bidi sleep", count, BURST_SIZE);
 	ASSERT_EQ(burst(cmd, &r), 0);
 	EXPECT_EQ(r.failed, 0);
 	EXPECT_EQ(r.verify_errors, 0);
-	EXPECT_EQ(r.held, burst_count(base + reserve * 3 / 4));
+	EXPECT_EQ(r.held, count);
 	EXPECT_GE(vmstat_val("swiotlb_lend_reclaim_success") - success,
 		  reserve * 3 / 4 / (pages_per_block() * page_kb() / 2));
 	EXPECT_LT(meminfo_kb("SwiotlbLent"), meminfo_kb("SwiotlbLendTotal"));
@@ -2589,7 +2596,7 @@ TEST_F_TIMEOUT(lend, bridge_lookup_patched_in_when_short, LONG)
  * used to wait lend_wait_ms each.)  Nor is anything bridged: the pool has
  * its full size, and one more mapping fails as in a fixed pool of it.
  */
-TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, QUICK)
+TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, LONG)
 {
 	long base, reserve, failures, bridged;
 	struct burst_result r;
@@ -2795,7 +2802,7 @@ static void pinned_release(struct __test_metadata *_metadata, struct pinned *t,
  * counted in wait_failures: with the worker held, a burst of the base
  * pool and eight buffers more cannot all map, however long they wait.
  */
-TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, QUICK)
+TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, LONG)
 {
 	long base, reserve, wait_ms, failures;
 	struct burst_result r;
