@@ -9,8 +9,9 @@
 # Usage: benchmarks/bench.sh [outdir]
 # BENCH_ONLY="memory dmb ..." runs some benchmarks only (the report covers
 # what is in outdir); BENCH_CONTENDERS="lend lend-off" keeps only those
-# x86 contenders of this file's lists and builds only their kernels; BENCH_QUICK=1 shortens every run (a smoke test of
-# the pipeline, not figures to keep).
+# x86 contenders of this file's lists and builds only their kernels;
+# BENCH_QUICK=1 shortens every run (a smoke test of the pipeline, not
+# figures to keep).
 
 . "$(dirname "$0")/../scripts/lib.sh"
 

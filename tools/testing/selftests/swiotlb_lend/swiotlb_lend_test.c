@@ -1568,17 +1568,18 @@ static void expect_bridges_freed(struct __test_metadata *_metadata,
  * blocks lent and bridging on, and nothing is bridged before it is: have
  * it on for a test of what bridges do (or do not do).  A burst of the
  * base pool, every take-back held, with bridging on for it; the buffers
- * come back intact and the pool as it was.
+ * come back intact, the pool as it was and, within @timeout seconds, the
+ * whole reserve lent.  Nothing to do without bridges (no lend_bridge).
  */
-static void prime_bridge_lookup(struct __test_metadata *_metadata, long base)
+static void prime_bridge_lookup(struct __test_metadata *_metadata, long base,
+				double timeout)
 {
 	long bridge = read_long(BRIDGE), used0 = read_long(USED);
 	struct burst_result r;
 	char cmd[64];
 
-	if (worker_stat("bridge_lookup") == LOOKUP_ON)
+	if (bridge < 0 || worker_stat("bridge_lookup") == LOOKUP_ON)
 		return;
-	ASSERT_GE(bridge, 0);
 	ASSERT_EQ(write_long(BRIDGE, 1), 0);
 	ASSERT_EQ(write_long(HOLD_WORKER, 1), 0);
 	snprintf(cmd, sizeof(cmd), "map %ld %d bidi atomic", burst_count(base),
@@ -1591,6 +1592,7 @@ static void prime_bridge_lookup(struct __test_metadata *_metadata, long base)
 	EXPECT_EQ(r.unowned, 0);
 	expect_bridges_freed(_metadata, used0);
 	ASSERT_EQ(wait_bridge_lookup(LOOKUP_ON, 5), LOOKUP_ON);
+	ASSERT_EQ(wait_all_lent(timeout), 0);
 }
 
 /*
@@ -2605,10 +2607,7 @@ TEST_F_TIMEOUT(lend, no_wait_when_nothing_lent, LONG)
 	if (burst_setup(_metadata, 30, &base, &reserve))
 		return;
 	/* Bridges could be made: none is, with nothing lent. */
-	if (self->bridge >= 0) {
-		prime_bridge_lookup(_metadata, base);
-		ASSERT_EQ(wait_all_lent(30), 0);
-	}
+	prime_bridge_lookup(_metadata, base, 30);
 	ASSERT_EQ(write_long(WAIT_MS, 1000), 0);
 	failures = worker_stat("wait_failures");
 	ASSERT_GE(failures, 0);
@@ -2811,10 +2810,7 @@ TEST_F_TIMEOUT(lend, sleepable_wait_is_bounded, LONG)
 	if (burst_setup(_metadata, 30, &base, &reserve))
 		return;
 	/* Bridges could be made: none is, with bridging off. */
-	if (self->bridge >= 0) {
-		prime_bridge_lookup(_metadata, base);
-		ASSERT_EQ(wait_all_lent(30), 0);
-	}
+	prime_bridge_lookup(_metadata, base, 30);
 	wait_ms = read_long(WAIT_MS);
 	ASSERT_GT(wait_ms, 0);
 	failures = worker_stat("wait_failures");
@@ -3521,11 +3517,9 @@ TEST_F_TIMEOUT(lend, atomic_burst_bridged_while_blocks_come_back, LONG)
 
 	if (burst_setup(_metadata, 60, &base, &reserve))
 		return;
-	if (self->bridge >= 0) {
-		prime_bridge_lookup(_metadata, base);
-		ASSERT_EQ(wait_all_lent(60), 0);
+	prime_bridge_lookup(_metadata, base, 60);
+	if (self->bridge >= 0)
 		ASSERT_EQ(write_long(BRIDGE, 1), 0);
-	}
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	ASSERT_GE(pagemap, 0);
 	kept = calloc(MAX_KEPT, sizeof(*kept));
