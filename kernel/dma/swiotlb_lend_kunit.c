@@ -11,8 +11,10 @@
 #include <linux/device.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/memcontrol.h>
 #include <linux/mmzone.h>
 #include <linux/sizes.h>
+#include <linux/swap.h>
 #include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
 
@@ -1186,7 +1188,85 @@ static struct kunit_suite lend_pool_suite = {
 	.test_cases = lend_pool_cases,
 };
 
-kunit_test_suites(&lend_suite, &lend_pool_suite);
+/*
+ * The take-back worker holds the per-CPU LRU caches disabled across a run,
+ * and alloc_contig_range() disables them again for each block: the nested
+ * call skips the drain, which is right only while the outer hold lasts.
+ */
+
+/*
+ * A folio left in this CPU's LRU-add cache, so that a drain shows as
+ * folio_test_lru().  A cache that fills up drains at once, and the next
+ * folio then stays in it.
+ */
+static struct folio *lru_cached_folio(struct kunit *test)
+{
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+
+		KUNIT_ASSERT_NOT_NULL(test, folio);
+		if (mem_cgroup_charge(folio, NULL, GFP_KERNEL)) {
+			folio_put(folio);
+			KUNIT_FAIL_AND_ABORT(test, "cannot charge a folio");
+		}
+		folio_add_lru(folio);
+		if (!folio_test_lru(folio))
+			return folio;
+		folio_put(folio);
+	}
+	KUNIT_FAIL_AND_ABORT(test, "the LRU caches stay disabled: %d holders",
+			     atomic_read(&lru_disable_count));
+	return NULL;
+}
+
+/* A hold that has ended leaves nothing a later one may trust. */
+static void lru_disable_drains_after_ended_hold(struct kunit *test)
+{
+	struct folio *folio;
+
+	lru_cache_disable();
+	lru_cache_enable();
+
+	folio = lru_cached_folio(test);
+	lru_cache_disable();
+	KUNIT_EXPECT_TRUE_MSG(test, folio_test_lru(folio),
+			      "a folio stayed in a per-CPU cache past lru_cache_disable()");
+	lru_cache_enable();
+	folio_put(folio);
+}
+
+/* A nested hold returns with the caches drained, and the holds balance. */
+static void lru_disable_nested(struct kunit *test)
+{
+	struct folio *folio = lru_cached_folio(test);
+	int before = atomic_read(&lru_disable_count);
+
+	lru_cache_disable();
+	KUNIT_EXPECT_TRUE(test, folio_test_lru(folio));
+	lru_cache_disable();
+	KUNIT_EXPECT_TRUE(test, folio_test_lru(folio));
+	KUNIT_EXPECT_EQ(test, atomic_read(&lru_disable_count), before + 2);
+	lru_cache_enable();
+	KUNIT_EXPECT_TRUE(test, lru_cache_disabled());
+	lru_cache_enable();
+	KUNIT_EXPECT_EQ(test, atomic_read(&lru_disable_count), before);
+	folio_put(folio);
+}
+
+static struct kunit_case lend_lru_cases[] = {
+	KUNIT_CASE(lru_disable_drains_after_ended_hold),
+	KUNIT_CASE(lru_disable_nested),
+	{}
+};
+
+static struct kunit_suite lend_lru_suite = {
+	.name = "swiotlb_lend_lru",
+	.test_cases = lend_lru_cases,
+};
+
+kunit_test_suites(&lend_suite, &lend_pool_suite, &lend_lru_suite);
 
 MODULE_DESCRIPTION("KUnit tests for swiotlb lending");
 MODULE_LICENSE("GPL");

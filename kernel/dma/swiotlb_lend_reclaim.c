@@ -42,6 +42,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/swiotlb_lend.h>
 #include <linux/vmstat.h>
 #include <linux/wait.h>
@@ -989,7 +990,7 @@ static bool area_below_low(void)
 static void reclaim_work_fn(struct work_struct *work)
 {
 	unsigned long i, reclaimed = 0, retry_in = 0;
-	bool waiting = false;
+	bool waiting = false, lru_held = false;
 	unsigned int n;
 	int pick;
 
@@ -1009,12 +1010,25 @@ static void reclaim_work_fn(struct work_struct *work)
 		pick = swiotlb_lend_pick_block(reclaimer.cand, n);
 		if (pick < 0)
 			break;
+		/*
+		 * alloc_contig_range() disables the per-CPU LRU caches for
+		 * each block and waits for every CPU to drain them: up to a
+		 * tick for a CPU busy mapping the burst that woke us.  Held
+		 * across the run, the wait is paid once: the nested calls
+		 * find the caches drained (lru_cache_disable()).
+		 */
+		if (!lru_held) {
+			lru_cache_disable();
+			lru_held = true;
+		}
 		if (!reclaim_block(&reclaimer.cand[pick])) {
 			reclaimed++;
 			note_progress();
 		}
 		cond_resched();
 	}
+	if (lru_held)
+		lru_cache_enable();
 	swiotlb_lend_resume_borrowing();
 	if (!reclaimed && waiting) {
 		/*
