@@ -1197,13 +1197,15 @@ static struct kunit_suite lend_pool_suite = {
 /*
  * A folio left in this CPU's LRU-add cache, so that a drain shows as
  * folio_test_lru().  A cache that fills up drains at once, and the next
- * folio then stays in it.
+ * folio then stays in it.  NULL, and the test skipped, while somebody
+ * else holds the caches disabled (memory offlining, a migration): then
+ * nothing stays in a cache.
  */
 static struct folio *lru_cached_folio(struct kunit *test)
 {
 	int tries;
 
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; tries < 3 && !lru_cache_disabled(); tries++) {
 		struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
 
 		KUNIT_ASSERT_NOT_NULL(test, folio);
@@ -1216,8 +1218,7 @@ static struct folio *lru_cached_folio(struct kunit *test)
 			return folio;
 		folio_put(folio);
 	}
-	KUNIT_FAIL_AND_ABORT(test, "the LRU caches stay disabled: %d holders",
-			     atomic_read(&lru_disable_count));
+	kunit_skip(test, "the LRU caches are disabled by another holder");
 	return NULL;
 }
 
@@ -1237,21 +1238,38 @@ static void lru_disable_drains_after_ended_hold(struct kunit *test)
 	folio_put(folio);
 }
 
-/* A nested hold returns with the caches drained, and the holds balance. */
+/*
+ * A nested hold returns with the caches drained, and with the caches
+ * disabled nothing stays in them (what lets a nested hold skip the
+ * drain).  The ordering between holders on several CPUs is argued in
+ * lru_cache_disable(), not tested here.
+ */
 static void lru_disable_nested(struct kunit *test)
 {
-	struct folio *folio = lru_cached_folio(test);
-	int before = atomic_read(&lru_disable_count);
+	struct folio *folio = lru_cached_folio(test), *added;
 
 	lru_cache_disable();
 	KUNIT_EXPECT_TRUE(test, folio_test_lru(folio));
+
+	added = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+	KUNIT_EXPECT_NOT_NULL(test, added);
+	if (added && mem_cgroup_charge(added, NULL, GFP_KERNEL)) {
+		folio_put(added);
+		added = NULL;
+		KUNIT_FAIL(test, "cannot charge a folio");
+	}
+	if (added) {
+		folio_add_lru(added);
+		KUNIT_EXPECT_TRUE_MSG(test, folio_test_lru(added),
+				      "a folio was cached with the caches disabled");
+	}
+
 	lru_cache_disable();
-	KUNIT_EXPECT_TRUE(test, folio_test_lru(folio));
-	KUNIT_EXPECT_EQ(test, atomic_read(&lru_disable_count), before + 2);
 	lru_cache_enable();
 	KUNIT_EXPECT_TRUE(test, lru_cache_disabled());
 	lru_cache_enable();
-	KUNIT_EXPECT_EQ(test, atomic_read(&lru_disable_count), before);
+	if (added)
+		folio_put(added);
 	folio_put(folio);
 }
 

@@ -907,8 +907,18 @@ static int take_block_pages(unsigned long pfn, unsigned long nr_pages,
 	return alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_SWIOTLB, *gfp);
 }
 
-/* Take one lent block back and give its slots to its area. */
-static int reclaim_block(const struct swiotlb_lend_candidate *c)
+/*
+ * Take one lent block back and give its slots to its area.  The first
+ * block of a run that needs alloc_contig_range() disables the per-CPU LRU
+ * caches until the end of the run (*lru_held): alloc_contig_range()
+ * disables them for each block and waits for every CPU to drain them, up
+ * to a tick for a CPU busy mapping the burst that woke us.  Nested in
+ * the run's hold, its call finds them drained (lru_cache_disable()).  A
+ * run that takes nothing that way (no room, blocks taken meanwhile) does
+ * not disturb every CPU.
+ */
+static int reclaim_block(const struct swiotlb_lend_candidate *c,
+			 bool *lru_held)
 {
 	const struct swiotlb_lend_layout *l = &swiotlb_lender.layout;
 	struct io_tlb_pool *pool = swiotlb_lender.pool;
@@ -920,10 +930,15 @@ static int reclaim_block(const struct swiotlb_lend_candidate *c)
 
 	if (!block_lent(c->block))
 		return -EAGAIN;		/* taken at map time since */
-	if (block_may_take_back(pfn, c->used_pages))
+	if (block_may_take_back(pfn, c->used_pages)) {
+		if (!*lru_held) {
+			lru_cache_disable();
+			*lru_held = true;
+		}
 		ret = take_block_pages(pfn, nr_pages, &gfp);
-	else
+	} else {
 		ret = -ENOMEM;
+	}
 	if (!ret) {
 		/* Owner first: no address of the block is a lent page now. */
 		swiotlb_lend_set_owner(pool, c->block, false);
@@ -1010,18 +1025,7 @@ static void reclaim_work_fn(struct work_struct *work)
 		pick = swiotlb_lend_pick_block(reclaimer.cand, n);
 		if (pick < 0)
 			break;
-		/*
-		 * alloc_contig_range() disables the per-CPU LRU caches for
-		 * each block and waits for every CPU to drain them: up to a
-		 * tick for a CPU busy mapping the burst that woke us.  Held
-		 * across the run, the wait is paid once: the nested calls
-		 * find the caches drained (lru_cache_disable()).
-		 */
-		if (!lru_held) {
-			lru_cache_disable();
-			lru_held = true;
-		}
-		if (!reclaim_block(&reclaimer.cand[pick])) {
+		if (!reclaim_block(&reclaimer.cand[pick], &lru_held)) {
 			reclaimed++;
 			note_progress();
 		}
