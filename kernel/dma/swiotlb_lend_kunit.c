@@ -8,11 +8,16 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/memcontrol.h>
 #include <linux/mmzone.h>
+#include <linux/rcupdate.h>
 #include <linux/sizes.h>
 #include <linux/swap.h>
 #include <linux/swiotlb.h>
@@ -1273,9 +1278,154 @@ static void lru_disable_nested(struct kunit *test)
 	folio_put(folio);
 }
 
+/* The holds of the tests above must have left nothing to trust either. */
+static void lru_disable_drains_after_nested_holds(struct kunit *test)
+{
+	lru_disable_drains_after_ended_hold(test);
+}
+
+/*
+ * Holders on another CPU.  The test stays in a preempt-disabled region
+ * while they run: synchronize_rcu_expedited() waits for it, as it waits
+ * for every reader of lru_disable_count (see lru_cache_disable()), so a
+ * holder that drains cannot return meanwhile and one that skips the
+ * drain returns at once.  Which of the two a holder did shows without
+ * timing it.
+ */
+struct lru_holder {
+	struct task_struct *task;
+	struct completion done;
+	bool returned;
+};
+
+static int lru_holder_fn(void *data)
+{
+	struct lru_holder *h = data;
+
+	lru_cache_disable();
+	WRITE_ONCE(h->returned, true);
+	complete(&h->done);
+	return 0;
+}
+
+/* A holder bound to another CPU than the test's (migration disabled). */
+static struct task_struct *lru_holder_create(struct lru_holder *h)
+{
+	unsigned int cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+
+	init_completion(&h->done);
+	h->returned = false;
+	h->task = kthread_create(lru_holder_fn, h, "lru_holder");
+	if (!IS_ERR(h->task))
+		kthread_bind(h->task, cpu);
+	return h->task;
+}
+
+static bool lru_holder_returned(void *arg)
+{
+	return READ_ONCE(((struct lru_holder *)arg)->returned);
+}
+
+static bool lru_disabled_cond(void *arg)
+{
+	return lru_cache_disabled();
+}
+
+/* Spin, preemption disabled, until cond(arg) or for @ms at most. */
+static bool lru_spin_until(bool (*cond)(void *), void *arg, unsigned int ms)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), ms);
+
+	while (!cond(arg)) {
+		if (ktime_after(ktime_get(), end))
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/* Wait for a holder to return once the test left its region; end its hold. */
+static void lru_holder_end(struct kunit *test, struct lru_holder *h)
+{
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&h->done, 30 * HZ), 0UL);
+	lru_cache_enable();
+}
+
+static void lru_holders_start(struct kunit *test, struct lru_holder *h,
+			      unsigned int n)
+{
+	unsigned int i;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU for the other holders");
+	if (lru_cache_disabled())
+		kunit_skip(test, "the LRU caches are disabled by another holder");
+	migrate_disable();
+	for (i = 0; i < n; i++) {
+		if (IS_ERR(lru_holder_create(&h[i]))) {
+			while (i--)
+				kthread_stop(h[i].task);
+			migrate_enable();
+			KUNIT_FAIL_AND_ABORT(test, "cannot create a holder thread");
+		}
+	}
+}
+
+/*
+ * A holder still waiting for its drain is no holder to trust: a second
+ * one, arriving meanwhile, drains too.  (It would skip if it trusted a
+ * raised lru_disable_count, or a holder counted as settled before its
+ * drain.)
+ */
+static void lru_disable_waits_for_unsettled_holder(struct kunit *test)
+{
+	struct lru_holder h[2];
+	bool raised, skipped;
+
+	lru_holders_start(test, h, 2);
+	preempt_disable();
+	wake_up_process(h[0].task);
+	raised = lru_spin_until(lru_disabled_cond, NULL, 1000);
+	/* Let the first holder get well into its wait. */
+	mdelay(10);
+	wake_up_process(h[1].task);
+	skipped = lru_spin_until(lru_holder_returned, &h[1], 200);
+	preempt_enable();
+	migrate_enable();
+
+	KUNIT_EXPECT_TRUE_MSG(test, raised, "the first holder never raised the count");
+	KUNIT_EXPECT_FALSE_MSG(test, skipped,
+			       "a holder skipped the drain while the only other one had not drained");
+	lru_holder_end(test, &h[0]);
+	lru_holder_end(test, &h[1]);
+}
+
+/* Nested in a hold that has drained, a holder returns without waiting. */
+static void lru_disable_nested_does_not_wait(struct kunit *test)
+{
+	struct lru_holder h;
+	bool returned;
+
+	lru_holders_start(test, &h, 1);
+	lru_cache_disable();
+	preempt_disable();
+	wake_up_process(h.task);
+	returned = lru_spin_until(lru_holder_returned, &h, 1000);
+	preempt_enable();
+	migrate_enable();
+
+	KUNIT_EXPECT_TRUE_MSG(test, returned,
+			      "a nested lru_cache_disable() waited for a grace period");
+	lru_holder_end(test, &h);
+	lru_cache_enable();
+}
+
 static struct kunit_case lend_lru_cases[] = {
 	KUNIT_CASE(lru_disable_drains_after_ended_hold),
 	KUNIT_CASE(lru_disable_nested),
+	KUNIT_CASE(lru_disable_waits_for_unsettled_holder),
+	KUNIT_CASE(lru_disable_nested_does_not_wait),
+	KUNIT_CASE(lru_disable_drains_after_nested_holds),
 	{}
 };
 
