@@ -1200,6 +1200,26 @@ static struct kunit_suite lend_pool_suite = {
  */
 
 /*
+ * A movable folio, charged as a user page would be, to put on the LRU;
+ * NULL (the test failed) if there is none.
+ */
+static struct folio *lru_test_folio(struct kunit *test)
+{
+	struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+
+	if (!folio) {
+		KUNIT_FAIL(test, "cannot allocate a folio");
+		return NULL;
+	}
+	if (mem_cgroup_charge(folio, NULL, GFP_KERNEL)) {
+		folio_put(folio);
+		KUNIT_FAIL(test, "cannot charge a folio");
+		return NULL;
+	}
+	return folio;
+}
+
+/*
  * A folio left in this CPU's LRU-add cache, so that a drain shows as
  * folio_test_lru().  A cache that fills up drains at once, and the next
  * folio then stays in it.  NULL, and the test skipped, while somebody
@@ -1211,13 +1231,9 @@ static struct folio *lru_cached_folio(struct kunit *test)
 	int tries;
 
 	for (tries = 0; tries < 3 && !lru_cache_disabled(); tries++) {
-		struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+		struct folio *folio = lru_test_folio(test);
 
 		KUNIT_ASSERT_NOT_NULL(test, folio);
-		if (mem_cgroup_charge(folio, NULL, GFP_KERNEL)) {
-			folio_put(folio);
-			KUNIT_FAIL_AND_ABORT(test, "cannot charge a folio");
-		}
 		folio_add_lru(folio);
 		if (!folio_test_lru(folio))
 			return folio;
@@ -1256,13 +1272,7 @@ static void lru_disable_nested(struct kunit *test)
 	lru_cache_disable();
 	KUNIT_EXPECT_TRUE(test, folio_test_lru(folio));
 
-	added = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
-	KUNIT_EXPECT_NOT_NULL(test, added);
-	if (added && mem_cgroup_charge(added, NULL, GFP_KERNEL)) {
-		folio_put(added);
-		added = NULL;
-		KUNIT_FAIL(test, "cannot charge a folio");
-	}
+	added = lru_test_folio(test);
 	if (added) {
 		folio_add_lru(added);
 		KUNIT_EXPECT_TRUE_MSG(test, folio_test_lru(added),
