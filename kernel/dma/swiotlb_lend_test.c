@@ -127,6 +127,14 @@
  * take-backs only (blocks come back through the worker alone), 0 to let
  * all go.
  *
+ * /sys/kernel/debug/swiotlb_lend_test/lru_disabled: reading gives
+ * lru_disable_count, the number of lru_cache_disable() holders: a run of
+ * the reclaim worker that tries to migrate a block, whether it succeeds
+ * or not, holds one until the run ends (two while alloc_contig_range()
+ * runs nested in it), so it must be back to 0 once the worker is idle
+ * and no other holder (a contiguous allocation, memory offlining, mbind()
+ * or move_pages()) is running.
+ *
  * /sys/kernel/debug/swiotlb_lend_test/direct: write "<loops>" to time the
  * path of a device that does not bounce (the burst device, unless
  * swiotlb=force): <loops> times dma_map_page(), dma_sync_single_for_cpu()
@@ -163,6 +171,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/swiotlb.h>
 #include <linux/swiotlb_lend.h>
 #include <linux/uaccess.h>
@@ -1239,6 +1248,14 @@ static int hold_worker_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fops_hold_worker, NULL, hold_worker_set, "%llu\n");
 
+static int lru_disabled_get(void *data, u64 *val)
+{
+	/* Signed: an unbalanced lru_cache_enable() shows as negative. */
+	*val = (s64)atomic_read(&lru_disable_count);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fops_lru_disabled, lru_disabled_get, NULL, "%lld\n");
+
 static int __init swiotlb_lend_test_init(void)
 {
 	struct platform_device *pdev;
@@ -1274,6 +1291,8 @@ static int __init swiotlb_lend_test_init(void)
 	debugfs_create_file("kmalloc", 0600, dir, NULL, &kmalloc_fops);
 	debugfs_create_file_unsafe("hold_worker", 0200, dir, NULL,
 				   &fops_hold_worker);
+	debugfs_create_file_unsafe("lru_disabled", 0400, dir, NULL,
+				   &fops_lru_disabled);
 	return 0;
 }
 late_initcall(swiotlb_lend_test_init);

@@ -39,6 +39,7 @@
 #define HOLD_WORKER	"/sys/kernel/debug/swiotlb_lend_test/hold_worker"
 #define SG		"/sys/kernel/debug/swiotlb_lend_test/sg"
 #define KMALLOC		"/sys/kernel/debug/swiotlb_lend_test/kmalloc"
+#define LRU_DISABLED	"/sys/kernel/debug/swiotlb_lend_test/lru_disabled"
 #define MAX_BLOCKS	4096
 
 /*
@@ -930,6 +931,7 @@ static void drop_pages(char *p, long *from, long end, long want, int lent,
 
 static int wait_all_lent(double timeout);
 static long worker_stat(const char *key);
+static long lru_holders_after_worker(void);
 
 /*
  * Movable allocations take regular memory down to the zone's high
@@ -1763,6 +1765,8 @@ TEST_F_TIMEOUT(lend, burst_takes_reserve_back, LONG)
 	EXPECT_LT(meminfo_kb("SwiotlbLent"), meminfo_kb("SwiotlbLendTotal"));
 	ASSERT_EQ(burst("release", &r), 0);
 	EXPECT_EQ(r.verify_errors, 0);
+	/* The worker's runs that took blocks back ended their hold. */
+	EXPECT_EQ(lru_holders_after_worker(), 0);
 
 	/* What was migrated out of the reserve is intact. */
 	EXPECT_EQ(check_kept(&f, kept, nkept), 0);
@@ -2248,6 +2252,44 @@ static int wait_worker_settled(double quiet, double timeout)
 		usleep(50000);
 	}
 	return -1;
+}
+
+/*
+ * lru_cache_disable() holders once the worker has settled.  A run of the
+ * worker that tries to migrate a block, whether it succeeds or not, holds
+ * one until the run ends, so its share is 0 by then; other holders (a
+ * contiguous allocation, memory offlining, mbind() or move_pages()) end
+ * too, so wait up to 5 s for 0.  The last value read: a hold the worker
+ * kept stays positive, an lru_cache_enable() without its hold makes it
+ * negative.  LONG_MIN, said why, when the worker did not settle or the
+ * count cannot be read.
+ */
+static long lru_holders_after_worker(void)
+{
+	double end;
+	long val;
+	FILE *f;
+
+	if (wait_worker_settled(1, 30)) {
+		ksft_print_msg("the worker did not settle in 30 s\n");
+		return LONG_MIN;
+	}
+	end = now_s() + 5;
+	for (;;) {
+		f = fopen(LRU_DISABLED, "r");
+		if (!f) {
+			ksft_print_msg("cannot open %s\n", LRU_DISABLED);
+			return LONG_MIN;
+		}
+		if (fscanf(f, "%ld", &val) != 1) {
+			ksft_print_msg("cannot read %s\n", LRU_DISABLED);
+			val = LONG_MIN;
+		}
+		fclose(f);
+		if (!val || now_s() >= end)
+			return val;
+		usleep(50000);
+	}
 }
 
 #define RELEND_DELAY_MS	2000
@@ -3248,6 +3290,11 @@ TEST_F_TIMEOUT(lend, stuck_area_does_not_delay_others, LONG)
 	EXPECT_EQ(r.failed, 0);
 	EXPECT_GT(vmstat_val("swiotlb_lend_reclaim_success"), success);
 	EXPECT_EQ(block_state_lent(t.idx[t.best]), 1);
+	/*
+	 * The pinned area's runs, whose one take-back fails each time,
+	 * ended their hold of the LRU caches too.
+	 */
+	EXPECT_EQ(lru_holders_after_worker(), 0);
 	pinned_release(_metadata, &t, 1);
 }
 
